@@ -1,1 +1,4 @@
-print("euca")
+import EucaCommands
+import EucaCore
+
+await CommandLineTool(commands: allCommands).main()

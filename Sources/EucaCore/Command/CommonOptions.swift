@@ -1,0 +1,46 @@
+/// The options every command accepts. Service commands add endpoint, credential, retry and TLS
+/// options; local commands (no service) only the first three. The euca2ools 1.x credential
+/// spellings `-a/--access-key` and `-s` are listed here too and silently drop out of any command
+/// that uses those letters itself (see `Command.allOptions`).
+public enum CommonOptions {
+    static let help = Option.flag("-h", "--help", help: "show this help message and exit")
+    static let version = Option.flag("--version", help: "show the program's version and exit")
+    static let debug = Option.flag(
+        "--debug",
+        help: "show where each setting came from and the HTTP exchange on stderr (secrets redacted)")
+
+    static func `for`(_ service: Service?) -> [Option] {
+        guard let service else { return [debug, help, version] }
+        return [
+            Option("-U", "--url", metavar: "URL", type: .url,
+                   help: "\(service.endpointDescription) (default: \(service == .ec2 ? "EC2_URL" : "S3_URL"), config, or the AWS endpoint for the region)"),
+            Option("--region", metavar: "USER@REGION", type: .nonEmpty,
+                   help: "region (and optionally user) to use: selects [region]/[user] sections of the euca2ools config and the SigV4 signing region"),
+            Option("-I", "--access-key-id", "-a", "--access-key", metavar: "KEY_ID", type: .nonEmpty,
+                   help: "access key ID (needs -S/--secret-key)", key: "access-key-id"),
+            Option("-S", "--secret-key", "-s", metavar: "SECRET_KEY", type: .nonEmpty,
+                   help: "secret access key (needs -I/--access-key-id)", key: "secret-key"),
+            Option("--security-token", metavar: "TOKEN", type: .nonEmpty,
+                   help: "session token for temporary credentials"),
+            Option("--profile", metavar: "PROFILE", type: .nonEmpty,
+                   help: "profile of ~/.aws/credentials and ~/.aws/config to use"),
+            Option("--signature-version", metavar: "VERSION", type: .choice(["2", "4"]),
+                   help: "request signature version: 4 (default) or 2 for old Eucalyptus clouds"),
+            Option("--max-attempts", metavar: "N", type: .integer(1...20),
+                   help: "attempts per request, including the first (default: 3)"),
+            Option("--connect-timeout", metavar: "SECONDS", type: .seconds,
+                   help: "give up connecting after this long (default: \(formatSeconds(TransportDefaults.connectTimeout)))"),
+            Option("--read-timeout", metavar: "SECONDS", type: .seconds,
+                   help: "give up when the server sends nothing for this long (default: \(formatSeconds(TransportDefaults.readTimeout)))"),
+            Option("--ca-bundle", metavar: "FILE", type: .readableFile,
+                   help: "CA certificates for TLS verification; this build verifies against the system trust store only, so any other FILE is refused with instructions"),
+            Option.flag("--no-verify-ssl", help: "accepted for compatibility; with an https:// endpoint it is refused with instructions, because this build always verifies TLS certificates"),
+            Option.flag("--show-empty-fields", help: "show empty fields as \"(nil)\""),
+            debug, help, version,
+        ]
+    }
+
+    static func formatSeconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : "\(value) s"
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+
+/// One run of a command: what was typed, the environment, the resolved settings, and the
+/// shared machinery (HTTP client, debug log) that actions use.
+public struct Invocation: Sendable {
+    /// The name the program was started under (`euca-add-group` for an alias).
+    public let programName: String
+    public let command: Command
+    public let arguments: ParsedArguments
+    public let environment: [String: String]
+    /// Resolved settings; nil only for commands without a service.
+    public let settings: Settings?
+    public let log: DebugLog
+    let client: ServiceClient?
+
+    init(programName: String, command: Command, arguments: ParsedArguments,
+         environment: [String: String], settings: Settings?, log: DebugLog) {
+        self.programName = programName
+        self.command = command
+        self.arguments = arguments
+        self.environment = environment
+        self.settings = settings
+        self.log = log
+        client = settings.map { settings in
+            ServiceClient(
+                transport: HTTPTransport(options: .init(connectTimeout: settings.connectTimeout.value,
+                                                        readTimeout: settings.readTimeout.value)),
+                policy: RetryPolicy(maxAttempts: settings.maxAttempts.value, mode: settings.retryMode.value),
+                log: log)
+        }
+    }
+
+    public var showEmptyFields: Bool { arguments.flag("show-empty-fields") }
+
+    /// The API parameters bound from the command line by the command's declaration.
+    public var boundParameters: [QueryItem] { ArgumentParser.parameters(for: command, arguments) }
+
+    /// Prints records to stdout, one per line.
+    public func output(_ records: [Record]) {
+        guard !records.isEmpty else { return }
+        StandardStream.output.write(records.map { $0.formatted(showEmptyFields: showEmptyFields) + "\n" }.joined())
+    }
+
+    /// `PROG: warning: …` on stderr.
+    public func warn(_ message: String) {
+        StandardStream.error.writeLine("\(programName): warning: \(message)")
+    }
+
+    /// An EC2 client for this invocation's endpoint and credentials.
+    public func ec2() throws -> EC2Client {
+        guard let settings, let client else { throw CommandFailure("this command has no service") }
+        try TLSPolicy.check(settings, endpoint: settings.endpoint(.ec2).value)
+        let credentials = try settings.requireCredentials()
+        log.addSecret(credentials.secretAccessKey)
+        if let token = credentials.sessionToken { log.addSecret(token) }
+        return EC2Client(client: client, endpoint: settings.endpoint(.ec2).value,
+                         region: settings.region.value, credentials: credentials,
+                         signatureVersion: settings.signatureVersion(.ec2).value)
+    }
+}
+
+/// A failure while running a command that is neither a service nor a transport error: a file
+/// that cannot be written, a key that does not decrypt. Printed as `PROG: error: MESSAGE`, exit 1.
+public struct CommandFailure: Error, Equatable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

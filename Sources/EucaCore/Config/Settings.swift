@@ -1,0 +1,84 @@
+import Foundation
+
+/// Which retry behaviour to use (`AWS_RETRY_MODE`). `legacy` is read as `standard`: there is
+/// no older behaviour worth keeping here.
+public enum RetryMode: String, Sendable, Equatable {
+    case standard
+    case adaptive
+}
+
+public enum SignatureVersion: String, Sendable, Equatable, CustomStringConvertible {
+    case v2 = "2"
+    case v4 = "4"
+
+    public var description: String { rawValue }
+}
+
+/// Everything a command needs to reach a service, each value with its source. Produced by
+/// `ConfigResolver` from flags, environment and files; nothing here does I/O.
+public struct Settings: Sendable {
+    /// `--region USER@REGION` as resolved: the user part selects a `[user]` section.
+    public var user: Sourced<String>?
+    /// The euca2ools `[region]` section in use, if any.
+    public var configRegion: String?
+    public var region: Sourced<String>
+    public var endpoints: [Service: Sourced<URL>]
+    public var credentials: Result<Sourced<Credentials>, ConfigError>
+    public var signatureVersions: [Service: Sourced<SignatureVersion>]
+    public var userCertificate: Sourced<String>?
+    public var userPrivateKey: Sourced<String>?
+    public var cloudCertificate: Sourced<String>?
+    public var accountId: Sourced<String>?
+    public var maxAttempts: Sourced<Int>
+    public var retryMode: Sourced<RetryMode>
+    public var connectTimeout: Sourced<Double>
+    public var readTimeout: Sourced<Double>
+    public var caBundle: Sourced<String>?
+    public var verifyTLS: Sourced<Bool>
+
+    public func endpoint(_ service: Service) -> Sourced<URL> { endpoints[service]! }
+    public func signatureVersion(_ service: Service) -> Sourced<SignatureVersion> {
+        signatureVersions[service]!
+    }
+
+    public func requireCredentials() throws(ConfigError) -> Credentials {
+        switch credentials {
+        case .success(let sourced): return sourced.value
+        case .failure(let error): throw error
+        }
+    }
+
+    /// `--debug` lines: each setting, its value (secrets shown only as the key id) and source.
+    public func debugLines() -> [String] {
+        var lines: [String] = []
+        func add<T>(_ name: String, _ setting: Sourced<T>?) {
+            guard let setting else { return }
+            lines.append("\(name) = \(setting.value) (from \(setting.source))")
+        }
+        add("region", region)
+        add("user", user)
+        for service in Service.allCases {
+            add("\(service.rawValue) endpoint", endpoints[service])
+            add("\(service.rawValue) signature version", signatureVersions[service])
+        }
+        switch credentials {
+        case .success(let sourced):
+            lines.append("access key id = \(sourced.value.accessKeyId), secret key = <redacted>"
+                + (sourced.value.sessionToken == nil ? "" : ", session token = <redacted>")
+                + " (from \(sourced.source))")
+        case .failure:
+            lines.append("credentials = none found")
+        }
+        add("user certificate", userCertificate)
+        add("user private key", userPrivateKey)
+        add("cloud certificate", cloudCertificate)
+        add("account id", accountId)
+        add("max attempts", maxAttempts)
+        add("retry mode", retryMode)
+        add("connect timeout", connectTimeout)
+        add("read timeout", readTimeout)
+        add("CA bundle", caBundle)
+        add("verify TLS", verifyTLS)
+        return lines
+    }
+}

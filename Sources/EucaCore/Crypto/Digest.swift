@@ -1,0 +1,131 @@
+import CLibCrypto
+import Foundation
+
+public enum DigestAlgorithm: Sendable, CaseIterable {
+    case md5, sha1, sha256
+
+    /// Length of the digest in bytes.
+    public var byteCount: Int {
+        switch self {
+        case .md5: 16
+        case .sha1: 20
+        case .sha256: 32
+        }
+    }
+
+    /// The OpenSSL name, as `EVP_MD_fetch` and the HMAC `digest` parameter spell it.
+    var openSSLName: String {
+        switch self {
+        case .md5: "MD5"
+        case .sha1: "SHA1"
+        case .sha256: "SHA256"
+        }
+    }
+
+    var evpMD: OpaquePointer {
+        switch self {
+        case .md5: FetchedDigests.md5
+        case .sha1: FetchedDigests.sha1
+        case .sha256: FetchedDigests.sha256
+        }
+    }
+}
+
+/// Fetched once per process. OpenSSL 3 otherwise looks the implementation up (a locked search of
+/// the provider store) on every init; fetched EVP_MD objects are immutable and may be shared by
+/// all threads.
+private enum FetchedDigests {
+    nonisolated(unsafe) static let md5 = fetch("MD5")
+    nonisolated(unsafe) static let sha1 = fetch("SHA1")
+    nonisolated(unsafe) static let sha256 = fetch("SHA256")
+
+    private static func fetch(_ name: String) -> OpaquePointer {
+        guard let md = EVP_MD_fetch(nil, name, nil) else {
+            fatalError("libcrypto has no \(name): \(CryptoError.openSSL("EVP_MD_fetch failed"))")
+        }
+        return md
+    }
+}
+
+/// A streaming message digest. Feed it any number of `update` calls, then `finalize()`; the
+/// object is then reset and can hash the next message. One EVP_MD_CTX is allocated per instance
+/// and nothing per call, so hashing a multi-gigabyte stream in small pieces costs only the hash.
+public final class Digest {
+    public let algorithm: DigestAlgorithm
+    private let context: OpaquePointer
+
+    public init(_ algorithm: DigestAlgorithm) {
+        guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
+        self.algorithm = algorithm
+        self.context = context
+        reset()
+    }
+
+    deinit {
+        EVP_MD_CTX_free(context)
+    }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+        // Only a broken context can fail here; carrying on would return a wrong digest.
+        guard EVP_DigestUpdate(context, base, bytes.count) == 1 else {
+            fatalError("EVP_DigestUpdate failed: \(CryptoError.openSSL("digest update"))")
+        }
+    }
+
+    public func update(_ data: Data) {
+        data.withUnsafeBytes { update($0) }
+    }
+
+    public func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { update($0) }
+    }
+
+    /// The digest of everything fed since creation or the previous `finalize()`.
+    public func finalize() -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: algorithm.byteCount)
+        var length: UInt32 = 0
+        guard EVP_DigestFinal_ex(context, &out, &length) == 1, Int(length) == out.count else {
+            fatalError("EVP_DigestFinal_ex failed: \(CryptoError.openSSL("digest final"))")
+        }
+        reset()
+        return out
+    }
+
+    private func reset() {
+        guard EVP_DigestInit_ex2(context, algorithm.evpMD, nil) == 1 else {
+            fatalError("EVP_DigestInit_ex2 failed: \(CryptoError.openSSL("digest init"))")
+        }
+    }
+
+    // MARK: One-shot
+
+    public static func hash(_ algorithm: DigestAlgorithm,
+                            _ bytes: UnsafeRawBufferPointer) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: algorithm.byteCount)
+        var length: UInt32 = 0
+        // EVP_Digest wants a non-null pointer even for empty input.
+        let ok = withUnsafeBytes(of: UInt8(0)) { empty in
+            EVP_Digest(bytes.baseAddress ?? empty.baseAddress, bytes.count, &out, &length,
+                       algorithm.evpMD, nil)
+        }
+        guard ok == 1, Int(length) == out.count else {
+            fatalError("EVP_Digest failed: \(CryptoError.openSSL("digest"))")
+        }
+        return out
+    }
+
+    public static func hash(_ algorithm: DigestAlgorithm, _ data: Data) -> [UInt8] {
+        data.withUnsafeBytes { hash(algorithm, $0) }
+    }
+
+    public static func hash(_ algorithm: DigestAlgorithm, _ bytes: [UInt8]) -> [UInt8] {
+        bytes.withUnsafeBytes { hash(algorithm, $0) }
+    }
+
+    /// Hashes the UTF-8 bytes of `string`.
+    public static func hash(_ algorithm: DigestAlgorithm, _ string: String) -> [UInt8] {
+        var string = string
+        return string.withUTF8 { hash(algorithm, UnsafeRawBufferPointer($0)) }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Key-pair work beyond a plain API call: saving a new private key safely, and the
+/// fingerprints EC2 shows for keys.
+public enum KeyPairs {
+    /// Creates a key pair, then prints `KEYPAIR name fingerprint` and either the private key
+    /// or, with a file name, saves the key to it (mode 0600) instead.
+    public static func create(_ invocation: Invocation, name: String, file: String?) async throws {
+        if let file, FileManager.default.fileExists(atPath: file) {
+            // Checked before calling EC2: afterwards the only copy of the key would be lost.
+            throw UsageError("-f/--filename: \(quoted(file)) already exists; remove it or choose another name")
+        }
+        let response = try await invocation.ec2().call("CreateKeyPair", invocation.boundParameters)
+        guard let material = response.value("keyMaterial") else {
+            throw ResponseFormatError(host: invocation.settings?.endpoint(.ec2).value.host ?? "",
+                                      problem: "CreateKeyPair returned no keyMaterial")
+        }
+        if let file {
+            do {
+                try PrivateFile.write(Data((material.hasSuffix("\n") ? material : material + "\n").utf8), to: file)
+            } catch {
+                throw CommandFailure("key pair \(name) was created but its private key could not be saved to \(file) (\(error)); delete it with euca-delete-keypair \(name) and try again")
+            }
+            invocation.output(Printer.keyPair.records(response))
+        } else {
+            invocation.output(Printer.keyPair.records(response))
+            StandardStream.output.write(material.hasSuffix("\n") ? material : material + "\n")
+        }
+    }
+
+    /// The fingerprint EC2 shows for a key pair it created: SHA-1 of the private key's
+    /// PKCS#8 DER encoding, as colon-separated hex.
+    public static func createdKeyFingerprint(pem: String) throws -> String {
+        let key = try RSAPrivateKey(pem: pem)
+        return colonHex(Digest.hash(.sha1, Data(key.derPKCS8)))
+    }
+
+    static func colonHex(_ bytes: [UInt8]) -> String {
+        bytes.map { String(format: "%02x", $0) }.joined(separator: ":")
+    }
+}
+
+/// Creates files that hold secrets: mode 0600 from the moment they exist (never written
+/// first and chmod-ed after), and complete or absent (written to a temporary name, then renamed).
+public enum PrivateFile {
+    public struct WriteError: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func write(_ data: Data, to path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
+        var failure: String?
+        data.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = String(cString: strerror(errno))
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
+        close(fd)
+        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
+        if let failure {
+            unlink(temporary)
+            throw WriteError(description: failure)
+        }
+    }
+}

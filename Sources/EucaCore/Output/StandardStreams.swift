@@ -1,0 +1,34 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes to stdout/stderr with plain write(2): unbuffered in the C sense, so nothing is lost
+/// if the process exits right after, and safe to call from any task.
+public enum StandardStream: Sendable {
+    case output
+    case error
+
+    var descriptor: Int32 { self == .output ? 1 : 2 }
+
+    public func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return  // EPIPE and friends: the reader has gone; nothing useful to do.
+                }
+                offset += n
+            }
+        }
+    }
+
+    public func writeLine(_ text: String) {
+        write(text + "\n")
+    }
+
+    public var isTerminal: Bool { isatty(descriptor) == 1 }
+}
