@@ -61,11 +61,11 @@ public struct CommandLineTool: Sendable {
             StandardStream.output.write(allNames.map { $0 + "\n" }.joined())
             return 0
         case "--man-page":
-            guard arguments.count == 2, let command = command(named: arguments[1]) else {
-                StandardStream.error.writeLine("euca: error: --man-page needs one command name")
+            guard arguments.count == 2, let page = manPage(arguments[1]) else {
+                StandardStream.error.writeLine("euca: error: --man-page needs one command name (or euca)")
                 return 2
             }
-            StandardStream.output.write(ManPageWriter(command).page)
+            StandardStream.output.write(page)
             return 0
         case "--bash-completion":
             StandardStream.output.write(BashCompletion(commands: commands).script)
@@ -79,6 +79,14 @@ public struct CommandLineTool: Sendable {
             return await run(command, programName: name, arguments: Array(arguments.dropFirst()),
                              environment: environment)
         }
+    }
+
+    /// The man page installed as `NAME.1`: the command's own page, a `.so` redirect for an
+    /// alias, or euca(1) for the multi-call binary.
+    public func manPage(_ name: String) -> String? {
+        if name == "euca" { return ManPageWriter.overview(commands) }
+        guard let command = byName[name] else { return nil }
+        return command.name == name ? ManPageWriter(command).page : ".so man1/\(command.name).1\n"
     }
 
     var overview: String {

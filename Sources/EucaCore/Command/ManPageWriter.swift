@@ -110,3 +110,22 @@ public struct ManPageWriter {
 
     """
 }
+
+extension ManPageWriter {
+    /// euca(1): the suite, how configuration works, and every command.
+    public static func overview(_ commands: [Command]) -> String {
+        let writer = ManPageWriter(commands[0])
+        var out = ".TH EUCA 1 \"\" \"euca2ools-swift \(CommandLineTool.version)\" \"euca2ools-swift\"\n"
+        out += ".SH NAME\neuca \\- command-line tools for EC2- and S3-compatible clouds\n"
+        out += ".SH SYNOPSIS\n.B euca\n\\fICOMMAND\\fR [\\fIARGS\\fR ...]\n.br\n.B euca\\-\\fICOMMAND\\fR [\\fIARGS\\fR ...]\n"
+        out += ".SH DESCRIPTION\nA re\\-implementation of the euca2ools commands with the same names, options, environment variables and output. One binary provides every command: it runs the command named by the name it was started under (\\fBeuca\\-describe\\-regions\\fR) or by its first argument (\\fBeuca describe\\-regions\\fR). Every command has \\fB\\-\\-help\\fR and its own manual page.\n"
+        out += ".SH COMMANDS\n"
+        for command in commands.sorted(by: { $0.name < $1.name }) {
+            out += ".TP\n\\fB\(writer.escape(command.name))\\fR(1)\n\(writer.escape(command.summary))\n"
+        }
+        out += ".SH CONFIGURATION\n" + environment
+        out += ".SH FILES\n.TP\n\\fI/etc/euca2ools/euca2ools.ini\\fR, \\fI/etc/euca2ools/conf.d/*.ini\\fR, \\fI~/.euca/*.ini\\fR\neuca2ools configuration: \\fB[global]\\fR, \\fB[region\\fR \\fINAME\\fR\\fB]\\fR (ec2\\-url, s3\\-url, user, certificate, verify\\-ssl, ec2\\-signature\\-version) and \\fB[user\\fR \\fINAME\\fR\\fB]\\fR (key\\-id, secret\\-key, account\\-id, certificate, private\\-key) sections; \\fBEUCA_CONFIG_PATH\\fR replaces the list\n.TP\n\\fI~/.aws/credentials\\fR, \\fI~/.aws/config\\fR\nAWS shared credentials and configuration profiles\n"
+        out += ".SH EXIT STATUS\n.TP\n0\nsuccess\n.TP\n1\nthe service returned an error, the endpoint could not be reached, or the configuration or a file was unusable\n.TP\n2\nthe command line was wrong\n"
+        return out
+    }
+}

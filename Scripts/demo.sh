@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# make demo: start a local EC2/S3 endpoint (moto on 127.0.0.1), write a Eucalyptus-style
+# eucarc for it, source it as an operator would, and run a short session with the euca-*
+# commands in bin/. The endpoint is stopped (by PID) when the script exits.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(cd "${1:-bin}" && pwd)
+work=$(mktemp -d)
+moto_pid=
+cleanup() {
+    [[ -n $moto_pid ]] && kill "$moto_pid" 2>/dev/null && wait "$moto_pid" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+echo "== starting moto on 127.0.0.1 (signature checking on)"
+python3 Scripts/moto-endpoint.py --eucarc "$work/eucarc" > "$work/endpoint.json" 2> "$work/moto.log" &
+moto_pid=$!
+for _ in $(seq 600); do
+    [[ -s $work/endpoint.json ]] && break
+    kill -0 "$moto_pid" 2>/dev/null || { cat "$work/moto.log" >&2; exit 1; }
+    sleep 0.1
+done
+[[ -s $work/endpoint.json ]] || { echo "moto did not start; its log:" >&2; cat "$work/moto.log" >&2; exit 1; }
+
+echo "== source $work/eucarc"
+sed 's/\(SECRET_KEY\)=.*/\1=<hidden>/' "$work/eucarc"
+# shellcheck disable=SC1091
+source "$work/eucarc"
+export PATH="$bin:$PATH"
+
+run() {
+    printf '\n$ %s\n' "$*"
+    "$@"
+}
+
+run euca-version
+run euca-describe-regions --filter region-name=us-east-1 --filter region-name=eu-west-1
+run euca-describe-availability-zones
+run euca-create-keypair -f "$work/demo.pem" demo
+run ls -l "$work/demo.pem"
+run euca-fingerprint-key "$work/demo.pem"
+run euca-describe-keypairs
+run euca-delete-keypair demo
+run euca-describe-keypairs demo || true
+echo
+echo "== done; the endpoint is stopped on exit"
