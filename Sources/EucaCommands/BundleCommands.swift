@@ -1,0 +1,5 @@
+import EucaCore
+
+/// Image bundling, upload, download and registration.
+let bundleCommands: [Command] = [
+]
