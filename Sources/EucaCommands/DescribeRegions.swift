@@ -6,7 +6,7 @@ let describeRegions = Command(
     service: .ec2,
     positionals: [
         Positional("REGION", arity: .zeroOrMore, help: "limit results to specific regions",
-                   parameter: .numbered("RegionName")),
+                   parameter: .numbered("RegionName"), key: "region-name"),
     ],
     filters: ["endpoint", "region-name"],
     action: .query("DescribeRegions", printer: .regions))

@@ -34,6 +34,9 @@ import Testing
             for option in command.options { #expect(!option.help.isEmpty, "\(command.name) \(option.displayName)") }
             for positional in command.positionals { #expect(!positional.help.isEmpty, "\(command.name) \(positional.metavar)") }
             #expect(command.name.hasPrefix("euca-"))
+            // Options and positionals share one namespace of keys in ParsedArguments.
+            let keys = command.allOptions.map(\.key) + command.positionals.map(\.key)
+            #expect(Set(keys).count == keys.count, "\(command.name) has two arguments with one key")
         }
     }
 

@@ -20,14 +20,16 @@ public enum KeyPairs {
         }
         if let file {
             do {
-                try PrivateFile.write(Data((material.hasSuffix("\n") ? material : material + "\n").utf8), to: file)
+                try PrivateFile.write(Data(material.utf8), to: file)
             } catch {
                 throw CommandFailure("key pair \(name) was created but its private key could not be saved to \(file) (\(error)); delete it with euca-delete-keypair \(name) and try again")
             }
             invocation.output(Printer.keyPair.records(response))
         } else {
+            // As euca2ools prints it (Python's print adds a newline even when the key
+            // material already ends in one), so output compares byte for byte.
             invocation.output(Printer.keyPair.records(response))
-            StandardStream.output.write(material.hasSuffix("\n") ? material : material + "\n")
+            StandardStream.output.write(material + "\n")
         }
     }
 

@@ -326,3 +326,26 @@ private final class PipeCollector: @unchecked Sendable {
         return String(decoding: buffers[stream] ?? Data(), as: UTF8.self)
     }
 }
+
+extension EucaBinary {
+    /// A directory holding `euca` and a `euca-*` link for every command, for tests that run
+    /// commands by name through a shell (PATH), as an operator does after `source eucarc`.
+    /// `make`'s bin/ (EUCA_BIN_DIR) already is one; for a bare build directory the links are
+    /// made once, in a temporary directory.
+    static let directoryPath: String? = {
+        guard case .success(let directory) = directory else { return nil }
+        let euca = directory.appendingPathComponent("euca")
+        let names = runHermetic([euca.path, "--list-commands"]).stdout.split(separator: "\n").map(String.init)
+        let fileManager = FileManager.default
+        if names.allSatisfy({ fileManager.fileExists(atPath: directory.appendingPathComponent($0).path) }) {
+            return directory.path
+        }
+        let links = fileManager.temporaryDirectory.appendingPathComponent("euca-e2e-bin-\(getpid())")
+        try? fileManager.createDirectory(at: links, withIntermediateDirectories: true)
+        for name in ["euca"] + names {
+            try? fileManager.createSymbolicLink(atPath: links.appendingPathComponent(name).path,
+                                                withDestinationPath: euca.path)
+        }
+        return links.path
+    }()
+}
