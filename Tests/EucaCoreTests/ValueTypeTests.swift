@@ -73,3 +73,57 @@ import Testing
         #expect(quoted("a\nb\t\u{1}") == "\"a\\nb\\t\\u{1}\"")
     }
 }
+
+@Suite struct EC2ValueTypeTests {
+    static func fields(_ type: ValueType, _ value: String) -> [String] {
+        ((try? type.convert(value)) ?? []).map { "\($0.suffix)=\($0.value)" }
+    }
+
+    @Test(arguments: [
+        ("/dev/sdb=ephemeral0", ["DeviceName=/dev/sdb", "VirtualName=ephemeral0"]),
+        ("/dev/sdc=none", ["DeviceName=/dev/sdc", "NoDevice="]),
+        ("/dev/sda1=snap-1234:20:false:io1:500", ["DeviceName=/dev/sda1", "Ebs.SnapshotId=snap-1234", "Ebs.VolumeSize=20", "Ebs.DeleteOnTermination=false", "Ebs.VolumeType=io1", "Ebs.Iops=500"]),
+        ("/dev/sdd=:100", ["DeviceName=/dev/sdd", "Ebs.VolumeSize=100"]),
+        ("/dev/sde=::true:gp2", ["DeviceName=/dev/sde", "Ebs.DeleteOnTermination=true", "Ebs.VolumeType=gp2"]),
+    ])
+    func blockDeviceMappings(text: String, expected: [String]) {
+        #expect(Self.fields(.blockDeviceMapping, text) == expected)
+    }
+
+    @Test(arguments: [
+        ("/dev/sdb", "expected DEVICE=none, DEVICE=ephemeralN or DEVICE=[SNAP-ID]:[SIZE]:[true|false]:[TYPE[:IOPS]], got \"/dev/sdb\""),
+        ("/dev/sdb=", "empty mapping in \"/dev/sdb=\"; use /dev/sdb=none to suppress an existing mapping"),
+        ("/dev/sdb=snap-1:big", "size in EBS mapping \"/dev/sdb=snap-1:big\" must be a whole number of GiB, got \"big\""),
+        ("/dev/sdb=snap-1:1:maybe", "delete-on-termination in EBS mapping \"/dev/sdb=snap-1:1:maybe\" must be true or false, got \"maybe\""),
+        ("/dev/sdb=snap-1:1:true:standard:100", "IOPS are not allowed with volume type standard in \"/dev/sdb=snap-1:1:true:standard:100\""),
+        ("/dev/sdb=::::", "EBS mapping \"/dev/sdb=::::\" must give at least one element; use /dev/sdb=none to suppress an existing mapping"),
+        ("/dev/sdb=snap-1:1:true:io1:100:9", "EBS mapping \"/dev/sdb=snap-1:1:true:io1:100:9\" must have the form DEVICE=[SNAP-ID]:[SIZE]:[true|false]:[TYPE[:IOPS]]"),
+        ("/dev/sdb=ephemeralX", "expected ephemeralN (N a number) in \"/dev/sdb=ephemeralX\""),
+        ("/dev/sdb=floppy", "expected DEVICE=none, DEVICE=ephemeralN or DEVICE=[SNAP-ID]:[SIZE]:[true|false]:[TYPE[:IOPS]], got \"/dev/sdb=floppy\""),
+    ])
+    func malformedBlockDeviceMappings(text: String, problem: String) {
+        #expect(ValueTypeTests.problem(.blockDeviceMapping, text) == problem)
+    }
+
+    @Test func tags() {
+        #expect(Self.fields(.tag, "Name=web") == ["Key=Name", "Value=web"])
+        #expect(Self.fields(.tag, "flag") == ["Key=flag", "Value="])
+        #expect(Self.fields(.tag, "a=b=c") == ["Key=a", "Value=b=c"])
+        #expect(Self.fields(.tagKeyOptionalValue, "flag") == ["Key=flag"])
+        #expect(Self.fields(.tagKeyOptionalValue, "flag=") == ["Key=flag", "Value="])
+        #expect(ValueTypeTests.problem(.tag, "=x") == "expected KEY[=VALUE] with a non-empty KEY, got \"=x\"")
+    }
+
+    @Test func groupsByNameOrId() {
+        let binding = ParameterBinding.groupNamesOrIds(names: "SecurityGroup", ids: "SecurityGroupId")
+        let items = binding.bind([[Field("", "web")], [Field("", "sg-12")], [Field("", "db")]])
+        #expect(items == [QueryItem("SecurityGroup.1", "web"), QueryItem("SecurityGroupId.1", "sg-12"), QueryItem("SecurityGroup.2", "db")])
+    }
+
+    @Test func resourceTypesFromIds() {
+        #expect(ResourceType.of("i-0123") == "instance")
+        #expect(ResourceType.of("emi-1") == "image")
+        #expect(ResourceType.of("eni-attach-1") == "network-interface")
+        #expect(ResourceType.of("nothing") == nil)
+    }
+}
