@@ -1,0 +1,5 @@
+import EucaCore
+
+/// Instances: launching, describing, stopping, their attributes and console output.
+let instanceCommands: [Command] = [
+]
