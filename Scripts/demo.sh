@@ -35,11 +35,10 @@ run() {
 }
 
 run euca-version
-run euca-describe-regions --filter region-name=us-east-1 --filter region-name=eu-west-1
+run euca-describe-regions us-east-1 eu-west-1
 run euca-describe-availability-zones
 run euca-create-keypair -f "$work/demo.pem" demo
 run ls -l "$work/demo.pem"
-run euca-fingerprint-key "$work/demo.pem"
 run euca-describe-keypairs
 run euca-delete-keypair demo
 run euca-describe-keypairs demo || true
