@@ -25,3 +25,13 @@ import Testing
         #expect(RegionName.signingName("eucalyptus") == "eucalyptus")
     }
 }
+
+@Suite struct RegionNameValidationTests {
+    @Test func rejectsNamesThatCannotBeRegions() {
+        #expect(RegionName.isWellFormed("us-east-1"))
+        #expect(RegionName.isWellFormed("euca_lab.2"))
+        #expect(!RegionName.isWellFormed("us east"))
+        #expect(!RegionName.isWellFormed(""))
+        #expect(!RegionName.isWellFormed("a/b"))
+    }
+}

@@ -88,7 +88,7 @@ public struct ArgumentParser {
             while let letter = rest.first {
                 rest = rest.dropFirst()
                 guard let slot = bySpelling["-\(letter)"] else {
-                    throw UsageError("unrecognized option -\(letter)" + (argument.count > 2 ? " in \(quoted(argument))" : ""))
+                    throw UsageError("unrecognized option \(shown("-\(letter)"))" + (argument.count > 2 ? " in \(quoted(argument))" : ""))
                 }
                 let option = options[slot]
                 if option.takesValue {
@@ -123,9 +123,9 @@ public struct ArgumentParser {
         let distinct = Set(candidates.compactMap { bySpelling[$0] })
         if distinct.count == 1, let only = distinct.first { return options[only] }
         if candidates.isEmpty {
-            throw UsageError("unrecognized option \(spelling)")
+            throw UsageError("unrecognized option \(shown(spelling))")
         }
-        throw UsageError("ambiguous option \(spelling) could match \(candidates.joined(separator: ", "))")
+        throw UsageError("ambiguous option \(shown(spelling)) could match \(candidates.joined(separator: ", "))")
     }
 
     /// Hands out words to positionals in order: each gets its minimum, then lists and optionals
@@ -168,7 +168,7 @@ public struct ArgumentParser {
             cursor += take
         }
         if cursor < words.count {
-            throw UsageError("unrecognized arguments: \(words[cursor...].joined(separator: " "))")
+            throw UsageError("unrecognized arguments: \(words[cursor...].map(shown).joined(separator: " "))")
         }
     }
 

@@ -53,6 +53,13 @@ public func quoted(_ value: String) -> String {
     return out + "\""
 }
 
+/// User text inside a message: as typed when it is plain, quoted with escapes visible when it
+/// is empty or has spaces or control characters (a message must stay on one line).
+public func shown(_ value: String) -> String {
+    let plain = !value.isEmpty && value.unicodeScalars.allSatisfy { $0.value > 0x20 && $0.value != 0x7F && $0 != "\"" }
+    return plain ? value : quoted(value)
+}
+
 /// How shell completion should offer values for an option or positional.
 public enum CompletionHint: Sendable, Equatable {
     case none

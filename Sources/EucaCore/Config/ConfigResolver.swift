@@ -97,10 +97,10 @@ public struct ConfigResolver: Sendable {
 
     public func resolve() throws(ConfigError) -> Settings {
         if arguments.isSet("profile"), !awsConfig.hasProfile(profile) {
-            throw ConfigError("--profile \(profile): no such profile in ~/.aws/credentials or ~/.aws/config")
+            throw ConfigError("--profile \(shown(profile)): no such profile in ~/.aws/credentials or ~/.aws/config")
         }
         if let user = userPart, regionSpec?.value.contains("@") == true, !eucaConfig.hasUser(user.value) {
-            throw ConfigError("--region \(regionSpec!.value): no [user \(user.value)] section in the euca2ools configuration files")
+            throw ConfigError("--region \(shown(regionSpec!.value)): no [user \(shown(user.value))] section in the euca2ools configuration files")
         }
 
         var configured: [Service: Sourced<URL>] = [:]
@@ -110,6 +110,9 @@ public struct ConfigResolver: Sendable {
             }
         }
         let region = resolveRegion(configured)
+        guard RegionName.isWellFormed(region.value) else {
+            throw ConfigError("\(region.source): \(quoted(region.value)) is not a region name (letters, digits, '-', '_' and '.' only)")
+        }
         var endpoints = configured
         for service in Service.allCases where endpoints[service] == nil {
             endpoints[service] = Sourced(defaultEndpoint(service, region: region.value),

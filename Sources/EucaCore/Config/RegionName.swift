@@ -29,6 +29,14 @@ public enum RegionName {
         return nil
     }
 
+    /// Whether a name can be a signing region and part of a host name. Anything else would
+    /// make an unusable credential scope or default endpoint URL.
+    public static func isWellFormed(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 64 && name.unicodeScalars.allSatisfy { scalar in
+            scalar.isASCII && (CharacterSetLite.alphanumerics(scalar) || "-_.".unicodeScalars.contains(scalar))
+        }
+    }
+
     /// `us-east-1`, `eu-central-2`, `us-gov-west-1`, `ap-southeast-4`, `cn-north-1`, …
     static func isRegion(_ label: String) -> Bool {
         let parts = label.split(separator: "-")

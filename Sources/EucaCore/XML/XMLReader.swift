@@ -215,7 +215,7 @@ private struct Reader {
             case "apos": out += "'"
             default:
                 guard let scalar = Reader.characterReference(entity) else {
-                    throw fail("unknown entity &\(entity);")
+                    throw fail("unknown entity \(quoted("&" + entity + ";"))")
                 }
                 out.unicodeScalars.append(scalar)
             }
