@@ -55,6 +55,12 @@ public final class HTTPTransport: Sendable {
         if request.headers["Accept-Encoding"] == nil {
             urlRequest.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
         }
+        // One connection per request. When a server closes a kept-alive connection just as a
+        // request goes out on it, libcurl re-sends the request on a new connection by itself,
+        // but corelibs cannot rewind a Data body: the re-sent request has its Content-Length
+        // and no body, and both sides then wait for the whole read timeout (measured: 62 s
+        // with the fault proxy). A fresh connection costs a handshake; a hang costs a minute.
+        urlRequest.setValue("close", forHTTPHeaderField: "Connection")
         if !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
             urlRequest.httpBody = request.body
         }
@@ -125,6 +131,11 @@ public final class HTTPTransport: Sendable {
         default:
             if detail.contains("SSL") || detail.contains("certificate") {
                 return TransportError(.tls, host: host, detail: detail)
+            }
+            // A body shorter than its Content-Length reaches us as NSURLErrorUnknown
+            // (corelibs maps CURLE_PARTIAL_FILE to nothing more specific).
+            if detail.contains("transfer closed") || detail.contains("bytes remaining") {
+                return TransportError(.connectionLost, host: host, detail: detail)
             }
             return TransportError(.other, host: host, detail: detail)
         }

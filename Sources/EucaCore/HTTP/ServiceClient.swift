@@ -69,17 +69,21 @@ public final class ServiceClient: Sendable {
                 } else {
                     logBody(response)
                     let error = ServiceError.from(response, host: host)
-                    if !correctedClock,
-                       RetryPolicy.isClockSkew(error, serverDate: response.serverDate, localDate: Date()),
-                       let serverDate = response.serverDate {
+                    let skewed = RetryPolicy.isClockSkew(error, serverDate: response.serverDate, localDate: Date())
+                    if skewed, !correctedClock, attempt < policy.maxAttempts, let serverDate = response.serverDate {
+                        // One retry, signed with the server's idea of the time; it counts as an
+                        // attempt, so --max-attempts still bounds what is sent.
                         clock.correct(to: serverDate)
                         correctedClock = true
-                        attempt -= 1
                         log("clock skew: server time is \(HTTPDate.string(serverDate)); retrying with the clock offset by \(Int(clock.currentOffset)) s")
                         continue
                     }
                     guard case .retry(let isThrottle) = RetryPolicy.verdict(for: error) else {
-                        throw error
+                        var final = error
+                        if skewed && correctedClock {
+                            final.message += " (after correcting the clock by \(Int(clock.currentOffset)) s to the server's Date)"
+                        }
+                        throw ServiceClient.annotate(final, attempts: attempt)
                     }
                     if isThrottle { rateLimiter?.recordThrottle() }
                     failure = error

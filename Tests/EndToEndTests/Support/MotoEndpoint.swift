@@ -25,20 +25,13 @@ import Darwin
 ///
 /// What moto checks, and its quirks, are documented at the top of `Scripts/moto-endpoint.py`.
 ///
-/// Lifetime: a moto must not outlive the test process, however that process ends. There
-/// are three safeguards: an `atexit` handler kills every moto still registered; the script
-/// exits when its stdin (a pipe whose write end only this process holds) reaches EOF,
-/// which the kernel causes whenever this process dies, including by SIGKILL or a crash;
-/// and the script polls `getppid()` in case anything else fails.
+/// Lifetime: a moto must not outlive the test process, however that process ends; the
+/// script is started and stopped by `HelperScript` (below), which describes the safeguards.
 ///
 /// Environment knobs: `EUCA_TEST_PYTHON` (the interpreter, default `python3` from PATH),
 /// `EUCA_TEST_MOTO_VERBOSE=1` (moto logs every request, and its stderr is copied to
 /// the test's stderr).
-final class MotoEndpoint: @unchecked Sendable {
-    // @unchecked: everything is a `let` except `stopped`, which `lock` protects. `Process`
-    // and `Pipe` are not Sendable; after start, the process is only signalled and waited
-    // for under `lock` (in `stop`), and otherwise only asked `isRunning`.
-
+final class MotoEndpoint: Sendable {
     /// e.g. `http://127.0.0.1:38123`. EC2 (Query API), S3 (path-style), IAM and STS all
     /// use this one URL.
     let endpoint: String
@@ -50,15 +43,11 @@ final class MotoEndpoint: @unchecked Sendable {
     /// Whether moto checks SigV4 signatures (`start(auth: false)` turns this off).
     let authEnabled: Bool
     /// The script's pid (the moto server runs inside it).
-    let pid: Int32
+    var pid: Int32 { script.pid }
     /// Seconds from starting the script to reading its JSON line.
-    let startupSeconds: TimeInterval
+    var startupSeconds: TimeInterval { script.startupSeconds }
 
-    private let process: Process
-    private let stdinPipe: Pipe
-    private let stderrTail: OutputTail
-    private let lock = NSLock()
-    private var stopped = false
+    private let script: HelperScript
 
     // MARK: Starting
 
@@ -85,135 +74,58 @@ final class MotoEndpoint: @unchecked Sendable {
     static func start(
         auth: Bool = true, eucarc: String? = nil, timeout: TimeInterval = 60
     ) throws -> MotoEndpoint {
-        ChildProcessRegistry.shared.installExitHandlerOnce()
-
-        let script = packageRoot.appendingPathComponent("Scripts/moto-endpoint.py")
-        guard FileManager.default.fileExists(atPath: script.path) else {
-            throw MotoEndpointError("cannot find \(script.path) (package root derived from #filePath)")
-        }
-        let environment = ProcessInfo.processInfo.environment
-        let pythonName = environment["EUCA_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
-        guard let python = findExecutable(pythonName, path: environment["PATH"]) else {
-            throw MotoEndpointError(
-                "\(pythonName) not found on PATH; the end-to-end tests need Python 3 with "
-                    + "moto: run `make test-deps` or `pip install 'moto[server]'` "
-                    + "(or set EUCA_TEST_PYTHON)")
-        }
-        let verbose = !(environment["EUCA_TEST_MOTO_VERBOSE"] ?? "").isEmpty
-
-        var arguments = [script.path, "--exit-on-stdin-eof"]
+        let verbose = !(ProcessInfo.processInfo.environment["EUCA_TEST_MOTO_VERBOSE"] ?? "").isEmpty
+        var arguments: [String] = []
         if !auth { arguments.append("--no-auth") }
         if verbose { arguments.append("--verbose") }
         if let eucarc { arguments += ["--eucarc", eucarc] }
 
-        let process = Process()
-        process.executableURL = python
-        process.arguments = arguments
-        // The parent's environment, so that Python finds its packages (virtualenv, user
-        // site-packages under HOME, PYTHONPATH). The script removes AWS_* and proxy
-        // settings itself.
-        process.environment = environment
-        process.currentDirectoryURL = packageRoot
-        let stdinPipe = Pipe(), stdoutPipe = Pipe(), stderrPipe = Pipe()
-        process.standardInput = stdinPipe
-        process.standardOutput = stdoutPipe
-        process.standardError = stderrPipe
-        process.terminationHandler = { ChildProcessRegistry.shared.remove($0.processIdentifier) }
-
-        // Read stderr for the server's whole life: if nobody reads it, the pipe fills
-        // and moto blocks on its next log line. Keep the tail for error messages.
-        let stderrTail = OutputTail(limit: 64 * 1024, echo: verbose ? FileHandle.standardError : nil)
-        let firstLine = FirstLineReader()
-
-        let started = Date()
+        let launched: (script: HelperScript, readyLine: String)
         do {
-            try process.run()
+            launched = try HelperScript.launch(
+                "moto-endpoint.py", arguments: arguments, echoStderr: verbose, timeout: timeout,
+                requirement: "Python 3 with moto: run `make test-deps` or `pip install 'moto[server]'`")
         } catch {
-            throw MotoEndpointError("cannot run \(python.path): \(error)")
-        }
-        // From here on the write end of stdinPipe is the only one: Foundation closes the
-        // parent's copy of the read end, and (on Linux, emulating POSIX_SPAWN_CLOEXEC_DEFAULT)
-        // closes every other inherited descriptor in the child, so neither the child nor
-        // any later subprocess holds the write end open behind our back.
-        ChildProcessRegistry.shared.add(process.processIdentifier)
-        stderrTail.drain(stderrPipe.fileHandleForReading, name: "moto-stderr")
-        firstLine.drain(stdoutPipe.fileHandleForReading)
-
-        func fail(_ what: String) -> MotoEndpointError {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            stderrTail.waitForEOF(timeout: 2)
-            var message = "\(what)\n--- stderr of \(script.lastPathComponent) ---\n\(stderrTail.text)"
-            if stderrTail.text.contains("is not installed") || stderrTail.text.contains("No module named") {
+            var message = error.description
+            if error.stderr.contains("is not installed") || error.stderr.contains("No module named") {
                 message = "moto_server is not installed: run `make test-deps` or "
-                    + "`pip install 'moto[server]'` for \(python.path)\n" + message
+                    + "`pip install 'moto[server]'` for \(error.python ?? "python3")\n" + message
             }
-            return MotoEndpointError(message)
-        }
-
-        let line: String
-        switch firstLine.wait(timeout: timeout) {
-        case .line(let text):
-            line = text
-        case .timedOut:
-            throw fail("moto-endpoint.py did not report ready within \(Int(timeout)) s")
-        case .closed:
-            process.waitUntilExit()
-            throw fail("moto-endpoint.py exited with status \(process.terminationStatus) before it was ready")
+            throw MotoEndpointError(message)
         }
         let info: ReadyLine
         do {
-            info = try JSONDecoder().decode(ReadyLine.self, from: Data(line.utf8))
+            info = try JSONDecoder().decode(ReadyLine.self, from: Data(launched.readyLine.utf8))
         } catch {
-            throw fail("moto-endpoint.py printed something that is not its JSON line: \(line)")
+            launched.script.stop()
+            throw MotoEndpointError(
+                "moto-endpoint.py printed something that is not its JSON line: \(launched.readyLine)")
         }
-
-        return MotoEndpoint(
-            info: info, process: process, stdinPipe: stdinPipe, stderrTail: stderrTail,
-            startupSeconds: Date().timeIntervalSince(started))
+        return MotoEndpoint(info: info, script: launched.script)
     }
 
-    private init(
-        info: ReadyLine, process: Process, stdinPipe: Pipe, stderrTail: OutputTail,
-        startupSeconds: TimeInterval
-    ) {
+    private init(info: ReadyLine, script: HelperScript) {
         endpoint = info.endpoint
         accessKeyId = info.access_key_id
         secretAccessKey = info.secret_access_key
         accountId = info.account_id
         region = info.region
         authEnabled = info.auth ?? true
-        pid = process.processIdentifier
-        self.process = process
-        self.stdinPipe = stdinPipe
-        self.stderrTail = stderrTail
-        self.startupSeconds = startupSeconds
+        self.script = script
     }
 
     // MARK: Using and stopping
 
     /// The end of what the server wrote to stderr (its log with `EUCA_TEST_MOTO_VERBOSE=1`;
     /// otherwise warnings and the tracebacks of its 500s). Useful in failure messages.
-    var recentLog: String { stderrTail.text }
+    var recentLog: String { script.recentLog }
 
-    var isRunning: Bool { process.isRunning }
+    var isRunning: Bool { script.isRunning }
 
     /// Stops the server: EOF on its stdin, SIGTERM, and SIGKILL if it is still there after
     /// 5 s. Safe to call more than once. Don't stop `shared`; it lives as long as the
     /// test process.
-    func stop() {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !stopped else { return }
-        stopped = true
-        try? stdinPipe.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        ChildProcessRegistry.shared.remove(process.processIdentifier)
-    }
+    func stop() { script.stop() }
 
     /// The package root: this file is `<root>/Tests/EndToEndTests/Support/MotoEndpoint.swift`.
     static let packageRoot: URL = URL(fileURLWithPath: #filePath)
@@ -239,10 +151,166 @@ struct MotoEndpointError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+// MARK: - Launching a helper script
+
+/// One of the harness's Python scripts (`Scripts/moto-endpoint.py`, `Scripts/fault-proxy.py`)
+/// running as a child of the test process. Both follow the same protocol: started with
+/// `--exit-on-stdin-eof`, they print exactly one JSON line on stdout when they are ready,
+/// log to stderr, and exit on SIGTERM, on EOF on stdin, or when their parent dies.
+///
+/// `launch` starts the script, keeps reading its stderr for its whole life (if nobody
+/// reads it, the pipe fills and the script blocks on its next log line) and waits for the
+/// ready line. The process is registered with `ChildProcessRegistry`, so it is killed when
+/// the test process exits, and `stop()` ends it for good.
+///
+/// Lifetime: a script must not outlive the test process, however that process ends. There
+/// are three safeguards: an `atexit` handler kills every script still registered; the
+/// script exits when its stdin (a pipe whose write end only this process holds) reaches
+/// EOF, which the kernel causes whenever this process dies, including by SIGKILL or a
+/// crash; and the script polls `getppid()` in case anything else fails.
+///
+/// The interpreter is `EUCA_TEST_PYTHON`, or `python3` from PATH.
+final class HelperScript: @unchecked Sendable {
+    // @unchecked: everything is a `let` except `stopped`, which `lock` protects. `Process`
+    // and `Pipe` are not Sendable; after launch, the process is only signalled and waited
+    // for under `lock` (in `stop`), and otherwise only asked `isRunning`.
+
+    let name: String
+    let pid: Int32
+    /// Seconds from starting the script to reading its ready line.
+    let startupSeconds: TimeInterval
+
+    private let process: Process
+    private let stdinPipe: Pipe
+    private let stderrTail: OutputTail
+    private let lock = NSLock()
+    private var stopped = false
+
+    struct LaunchError: Error, CustomStringConvertible {
+        let description: String
+        /// The end of the script's stderr, for callers that recognise known failures in it.
+        var stderr = ""
+        /// The interpreter that was run, if one was found.
+        var python: String?
+    }
+
+    /// Starts `Scripts/<name>` with `--exit-on-stdin-eof` and `arguments`, and returns it
+    /// with the first line it printed on stdout (its JSON ready line).
+    ///
+    /// - Parameters:
+    ///   - echoStderr: also copy the script's stderr to the test process's stderr.
+    ///   - timeout: how long to wait for the ready line.
+    ///   - requirement: what the script needs, for the message when Python is missing.
+    static func launch(
+        _ name: String, arguments: [String], echoStderr: Bool = false, timeout: TimeInterval,
+        requirement: String = "Python 3"
+    ) throws(LaunchError) -> (script: HelperScript, readyLine: String) {
+        ChildProcessRegistry.shared.installExitHandlerOnce()
+
+        let script = MotoEndpoint.packageRoot.appendingPathComponent("Scripts/\(name)")
+        guard FileManager.default.fileExists(atPath: script.path) else {
+            throw LaunchError(description: "cannot find \(script.path) (package root derived from #filePath)")
+        }
+        let environment = ProcessInfo.processInfo.environment
+        let pythonName = environment["EUCA_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 } ?? "python3"
+        guard let python = findExecutable(pythonName, path: environment["PATH"]) else {
+            throw LaunchError(description:
+                "\(pythonName) not found on PATH; the end-to-end tests need \(requirement) "
+                    + "(or set EUCA_TEST_PYTHON)")
+        }
+
+        let process = Process()
+        process.executableURL = python
+        process.arguments = [script.path, "--exit-on-stdin-eof"] + arguments
+        // The parent's environment, so that Python finds its packages (virtualenv, user
+        // site-packages under HOME, PYTHONPATH). The scripts keep AWS_* and proxy
+        // settings away from what they do themselves.
+        process.environment = environment
+        process.currentDirectoryURL = MotoEndpoint.packageRoot
+        let stdinPipe = Pipe(), stdoutPipe = Pipe(), stderrPipe = Pipe()
+        process.standardInput = stdinPipe
+        process.standardOutput = stdoutPipe
+        process.standardError = stderrPipe
+        process.terminationHandler = { ChildProcessRegistry.shared.remove($0.processIdentifier) }
+
+        let stderrTail = OutputTail(limit: 64 * 1024, echo: echoStderr ? FileHandle.standardError : nil)
+        let firstLine = FirstLineReader()
+
+        let started = Date()
+        do {
+            try process.run()
+        } catch {
+            throw LaunchError(description: "cannot run \(python.path): \(error)", python: python.path)
+        }
+        // From here on the write end of stdinPipe is the only one: Foundation closes the
+        // parent's copy of the read end, and (on Linux, emulating POSIX_SPAWN_CLOEXEC_DEFAULT)
+        // closes every other inherited descriptor in the child, so neither the child nor
+        // any later subprocess holds the write end open behind our back.
+        ChildProcessRegistry.shared.add(process.processIdentifier)
+        stderrTail.drain(stderrPipe.fileHandleForReading, name: "\(name)-stderr")
+        firstLine.drain(stdoutPipe.fileHandleForReading, name: "\(name)-stdout")
+
+        func fail(_ what: String) -> LaunchError {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            stderrTail.waitForEOF(timeout: 2)
+            return LaunchError(
+                description: "\(what)\n--- stderr of \(name) ---\n\(stderrTail.text)",
+                stderr: stderrTail.text, python: python.path)
+        }
+
+        switch firstLine.wait(timeout: timeout) {
+        case .line(let line):
+            let script = HelperScript(
+                name: name, process: process, stdinPipe: stdinPipe, stderrTail: stderrTail,
+                startupSeconds: Date().timeIntervalSince(started))
+            return (script, line)
+        case .timedOut:
+            throw fail("\(name) did not report ready within \(Int(timeout)) s")
+        case .closed:
+            process.waitUntilExit()
+            throw fail("\(name) exited with status \(process.terminationStatus) before it was ready")
+        }
+    }
+
+    private init(
+        name: String, process: Process, stdinPipe: Pipe, stderrTail: OutputTail,
+        startupSeconds: TimeInterval
+    ) {
+        self.name = name
+        self.pid = process.processIdentifier
+        self.process = process
+        self.stdinPipe = stdinPipe
+        self.stderrTail = stderrTail
+        self.startupSeconds = startupSeconds
+    }
+
+    /// The end of what the script wrote to stderr.
+    var recentLog: String { stderrTail.text }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// Stops the script: EOF on its stdin, SIGTERM, and SIGKILL if it is still there after
+    /// 5 s. Safe to call more than once and from several threads.
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !stopped else { return }
+        stopped = true
+        try? stdinPipe.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        let deadline = Date().addingTimeInterval(5)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        ChildProcessRegistry.shared.remove(process.processIdentifier)
+    }
+}
+
 // MARK: - Child process bookkeeping
 
-/// The pids of the moto servers that are still running, so that an `atexit` handler
-/// can kill them when the test process exits. (A C function pointer cannot capture
+/// The pids of the helper scripts (moto servers, fault proxies) that are still running, so
+/// that an `atexit` handler can kill them when the test process exits. (A C function pointer cannot capture
 /// anything, so the registry has to be reachable from a global.)
 final class ChildProcessRegistry: @unchecked Sendable {
     static let shared = ChildProcessRegistry()
@@ -257,7 +325,7 @@ final class ChildProcessRegistry: @unchecked Sendable {
         pids.insert(pid)
     }
 
-    /// Called when a server exits. After that its pid may be reused, so it must not be
+    /// Called when a script exits. After that its pid may be reused, so it must not be
     /// killed at exit any more.
     func remove(_ pid: Int32) {
         lock.lock()
@@ -344,7 +412,7 @@ private final class FirstLineReader: @unchecked Sendable {
     private var line: String?
     private let ready = DispatchSemaphore(value: 0)
 
-    func drain(_ handle: FileHandle) {
+    func drain(_ handle: FileHandle, name: String) {
         let thread = Thread { [self] in
             var signalled = false
             while let chunk = readChunk(handle) {
@@ -360,7 +428,7 @@ private final class FirstLineReader: @unchecked Sendable {
             }
             if !signalled { ready.signal() }  // EOF without a line: `wait` returns `.closed`
         }
-        thread.name = "moto-stdout"
+        thread.name = name
         thread.start()
     }
 
