@@ -12,3 +12,11 @@ import Testing
         #expect(PercentEncoding.decode("a+b", plusIsSpace: true) == "a b")
     }
 }
+
+@Suite struct FormEncodingTests {
+    @Test func spacesArePlusesAndPlusesAreEscaped() {
+        let body = FormEncoding.encode([QueryItem("GroupDescription", "web servers+db"), QueryItem("A", "~_.-")])
+        #expect(body == "GroupDescription=web+servers%2Bdb&A=~_.-")
+        #expect(FormEncoding.decode(body) == [QueryItem("GroupDescription", "web servers+db"), QueryItem("A", "~_.-")])
+    }
+}

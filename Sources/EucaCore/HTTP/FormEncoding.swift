@@ -1,10 +1,15 @@
-/// `application/x-www-form-urlencoded` bodies as the EC2 Query API takes them. Encoded with
-/// the AWS percent-encoding (space as `%20`), which every Query endpoint accepts and which is
-/// what SigV2 signs.
+/// `application/x-www-form-urlencoded` bodies as the EC2 Query API takes them: the AWS
+/// percent-encoding, except that a space is `+` as HTML forms (and botocore) send it. SigV4
+/// hashes the body as sent, so either spelling is valid for AWS, but some servers re-encode
+/// the parsed form before checking the signature (moto does, with `+`) and would reject
+/// `%20`. SigV2 signs the parameters in its own canonical form, unaffected by this.
 public enum FormEncoding {
     public static func encode(_ items: [QueryItem]) -> String {
-        items.map { PercentEncoding.encode($0.name) + "=" + PercentEncoding.encode($0.value) }
-            .joined(separator: "&")
+        items.map { component($0.name) + "=" + component($0.value) }.joined(separator: "&")
+    }
+
+    static func component(_ text: String) -> String {
+        PercentEncoding.encode(text).replacingOccurrences(of: "%20", with: "+")
     }
 
     public static func decode(_ body: String) -> [QueryItem] {
