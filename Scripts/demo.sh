@@ -39,7 +39,16 @@ run euca-describe-regions us-east-1 eu-west-1
 run euca-describe-availability-zones
 run euca-create-keypair -f "$work/demo.pem" demo
 run ls -l "$work/demo.pem"
-run euca-describe-keypairs
+run euca-describe-keypairs demo
+run euca-create-group -d "demo web servers" demo-web
+run euca-authorize -P tcp -p 22 -s 0.0.0.0/0 demo-web
+image=$(euca-describe-images | awk -F'\t' '$1 == "IMAGE" && $8 == "machine" && $7 == "x86_64" {print $2; exit}')
+run euca-run-instances -k demo -g demo-web -t m1.small "$image" | tee "$work/run.out"
+instance=$(awk -F'\t' '$1 == "INSTANCE" {print $2}' "$work/run.out")
+run euca-describe-instances "$instance"
+run euca-create-tags "$instance" --tag Name=demo
+run euca-describe-tags --filter resource-id="$instance"
+run euca-terminate-instances "$instance"
 run euca-delete-keypair demo
 run euca-describe-keypairs demo || true
 echo

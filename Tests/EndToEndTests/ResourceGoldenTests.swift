@@ -9,11 +9,10 @@ import Testing
 /// byte must match.
 @Suite(.serialized) struct ResourceGoldenTests {
     @Test func theGoldenSessionPrintsWhatEuca2oolsPrinted() throws {
-        // Signature checking off: moto 5.2.1 checks a SigV4 signature against its own
-        // re-encoding of the parsed form (spaces as "+"), while we send spaces as "%20", so
-        // every request with a space in a value ("web servers", "snap of v1") gets
-        // AuthFailure from a moto that checks signatures. What is compared here is the output.
-        let moto = try MotoEndpoint.start(auth: false)
+        // A private moto (signature checking on) so that whole listings can be compared.
+        // Values with spaces ("web servers", "snap of v1") go through because form bodies
+        // encode spaces as "+", which is what moto re-encodes to when it checks signatures.
+        let moto = try MotoEndpoint.start()
         defer { moto.stop() }
         let env = endpointEnv(moto)
         func run(_ command: String, _ args: [String]) -> RunResult {

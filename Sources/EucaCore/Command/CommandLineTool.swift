@@ -31,6 +31,7 @@ public struct CommandLineTool: Sendable {
     public var allNames: [String] { byName.keys.sorted() }
 
     public func main() async -> Never {
+        StandardStream.ignoreBrokenPipeSignal()
         let status = await run(CommandLine.arguments, environment: ProcessInfo.processInfo.environment)
         exit(status)
     }

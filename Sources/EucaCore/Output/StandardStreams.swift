@@ -6,6 +6,12 @@ import Glibc
 /// Writes to stdout/stderr with plain write(2): unbuffered in the C sense, so nothing is lost
 /// if the process exits right after, and safe to call from any task.
 public enum StandardStream: Sendable {
+    /// Broken pipes are handled where they happen (see `write`) instead of killing the
+    /// process with SIGPIPE; called once at start-up.
+    public static func ignoreBrokenPipeSignal() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+
     case output
     case error
 
@@ -19,7 +25,11 @@ public enum StandardStream: Sendable {
                 let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    return  // EPIPE and friends: the reader has gone; nothing useful to do.
+                    // The reader of stdout has gone (`… | awk '{…; exit}'`, `| head`): it has
+                    // what it wanted, so stop quietly and successfully, without a broken-pipe
+                    // message, so that `set -o pipefail` scripts keep working.
+                    if errno == EPIPE && descriptor == 1 { exit(0) }
+                    return
                 }
                 offset += n
             }
