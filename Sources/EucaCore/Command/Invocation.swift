@@ -57,6 +57,27 @@ public struct Invocation: Sendable {
                          region: settings.region.value, credentials: credentials,
                          signatureVersion: settings.signatureVersion(.ec2).value)
     }
+
+    /// An S3 client for this invocation's object storage endpoint and credentials. The
+    /// addressing style comes from `EUCA_S3_ADDRESSING_STYLE` or the region's
+    /// `s3-addressing-style` (see `S3AddressingStyle`).
+    public func s3() throws -> S3Client {
+        guard let settings, let client else { throw CommandFailure("this command has no service") }
+        try TLSPolicy.check(settings, endpoint: settings.endpoint(.s3).value)
+        let credentials = try settings.requireCredentials()
+        log.addSecret(credentials.secretAccessKey)
+        if let token = credentials.sessionToken { log.addSecret(token) }
+        let eucaConfig = settings.configRegion == nil ? nil
+            : try ConfigLoader(environment: environment).loadEucaConfig()
+        let style = try S3AddressingStyle.resolve(environment: environment) { key in
+            settings.configRegion.flatMap { eucaConfig?.region($0, key) }
+        }
+        log("s3 addressing style = \(style.value) (from \(style.source))")
+        return S3Client(client: client, endpoint: settings.endpoint(.s3).value,
+                        region: settings.region.value, credentials: credentials,
+                        signatureVersion: settings.signatureVersion(.s3).value,
+                        addressingStyle: style.value)
+    }
 }
 
 /// A failure while running a command that is neither a service nor a transport error: a file
