@@ -84,6 +84,10 @@ to a shared endpoint.
   The account is whatever moto maps the access key to (123456789012 unless
   MOTO_ACCOUNT_ID is set), and it is reported from sts:GetCallerIdentity.
 
+RunInstances idempotency: moto records a ClientToken but launches again when a request
+repeats it. The dispatcher here answers a repeated ClientToken with the first launch's
+response, as EC2 does, so that tests can show a retried launch never starts a second instance.
+
 Startup on this machine: about 1.6-2 s to ready, most of it moto creating its
 EC2 backend on the first EC2 call. The self-check makes that call here rather
 than in the first test.
@@ -276,10 +280,41 @@ def _is_query_sigv2(environ: dict, params: dict[str, str]) -> bool:
 def make_dispatcher(auth: bool):
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
+    # moto stores RunInstances' ClientToken but does not honour it: a repeated request launches
+    # again. EC2 answers a repeat with the first launch's reservation, and the reliability
+    # tests need that behaviour to show that a retried launch never starts a second instance.
+    # (A repeat is answered from this cache before moto sees it, so it is not re-authenticated.)
+    launches: dict[str, tuple[str, list, bytes]] = {}
+    launches_lock = threading.Lock()
+
     class HarnessDispatcher(DomainDispatcherApplication):
-        """moto's dispatcher, plus SigV2 Query handling (see the module docstring)."""
+        """moto's dispatcher, plus SigV2 Query handling and RunInstances idempotency
+        (see the module docstring)."""
 
         def __call__(self, environ, start_response):
+            params = _query_params(environ)
+            token = params.get("ClientToken") if params.get("Action") == "RunInstances" else None
+            if not token:
+                return self.dispatch(environ, start_response)
+            with launches_lock:
+                if token not in launches:
+                    captured = {}
+
+                    def capture(status, headers, exc_info=None):
+                        captured["status"], captured["headers"] = status, headers
+                        return lambda data: None
+
+                    body = b"".join(self.dispatch(environ, capture))
+                    if captured.get("status", "").startswith("200"):
+                        launches[token] = (captured["status"], captured["headers"], body)
+                    start_response(captured["status"], captured["headers"])
+                    return [body]
+                status, headers, body = launches[token]
+            log.info("RunInstances with ClientToken %s answered from the first launch", token)
+            start_response(status, headers)
+            return [body]
+
+        def dispatch(self, environ, start_response):
             if auth and not environ.get("PATH_INFO", "").startswith("/moto-api"):
                 params = _query_params(environ)
                 if _is_query_sigv2(environ, params):
