@@ -2,4 +2,7 @@ import EucaCore
 
 /// Image bundling, upload, download and registration.
 let bundleCommands: [Command] = [
+    bundleImage,
+    unbundle,
+    unbundleStream,
 ]
