@@ -4,6 +4,7 @@
 #   make demo          build, start a local EC2/S3 endpoint (moto) and run a short session
 #   make bench         start-up and request benchmarks -> docs/benchmarks.md
 #   make man           regenerate Man/man1 from the command declarations
+#   make reliability-report  fault/fuzz test figures -> docs/reliability.md
 #   make install PREFIX=$HOME/.local
 #   make clean
 
@@ -14,7 +15,7 @@ SWIFT ?= swift
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = bin
 
-.PHONY: all build deps test-deps test unit-test demo bench man install uninstall clean
+.PHONY: all build deps test-deps test unit-test demo bench man reliability-report install uninstall clean
 
 all: build
 
@@ -48,6 +49,11 @@ bench: test-deps build
 
 man: build
 	Scripts/generate-man-pages.sh $(BIN)/euca
+
+# Runs the fault, fuzz and reliability tests and copies their measured figures into
+# docs/reliability.md.
+reliability-report: test-deps build
+	Scripts/reliability-report.sh $(BIN)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \

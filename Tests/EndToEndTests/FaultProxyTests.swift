@@ -542,7 +542,10 @@ private func run(_ schedule: [FaultRule], _ args: [String] = []) throws -> (RunR
     let proxy = try FaultProxy.start(upstream: moto.endpoint, schedule: schedule)
     defer { proxy.stop() }
     let result = describeZones(moto, proxy, args)
-    return (result, try proxy.requests())
+    let records = try proxy.requests()
+    let faults = schedule.map { "\($0.fault)\($0.times.map { " ×\($0)" } ?? " always")" }.joined(separator: ", ")
+    Figures.record("describe-availability-zones \(args.joined(separator: " ")) with [\(faults)]: exit \(result.status), \(records.count) requests, \(Figures.seconds(result.duration))")
+    return (result, records)
 }
 
 /// One request with `Connection: close`, read until the proxy ends the connection.

@@ -32,6 +32,7 @@ import Testing
         let instances = described.stdout.split(separator: "\n").filter { $0.hasPrefix("INSTANCE\t") }
         #expect(instances.count == 1, "\(described)")
         #expect(instances.first?.split(separator: "\t")[1] == reported.first?.split(separator: "\t")[1])
+        Figures.record("run-instances with its first response lost: exit \(launched.status), \(runRequests.count) RunInstances requests, \(instances.count) instance(s) exist")
     }
 
     /// Many commands against an endpoint that always fails: each sends at most its attempts,
@@ -68,6 +69,7 @@ import Testing
         #expect((retries.last! - retries.first!) > 0.3, "retries spread over \(retries.last! - retries.first!) s")
         #expect(gaps.filter { $0 < 0.005 }.count < gaps.count / 2, "retries should not arrive in bursts: \(gaps)")
         #expect(elapsed < 20, "bounded: \(elapsed) s")
+        Figures.record("\(commands) concurrent commands against an always-503 endpoint: \(requests.count) requests in all (\(commands) × 3 attempts), retries spread over \(Figures.seconds(retries.last! - retries.first!)), all failed within \(Figures.seconds(elapsed))")
     }
 }
 

@@ -42,10 +42,13 @@ import Testing
         var generator = Generator(state: seed)
         let deadline = Date().addingTimeInterval(budget)
         var iterations = 0
+        let started = Date()
         while iterations < maximumIterations && Date() < deadline {
             body(&generator)
             iterations += 1
         }
+        // Collected into docs/reliability.md by make reliability-report.
+        print(String(format: "FIGURE: fuzz seed %llx: %d inputs in %.1f s, no crash", seed, iterations, Date().timeIntervalSince(started)))
         return iterations
     }
 
