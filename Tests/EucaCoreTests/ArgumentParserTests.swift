@@ -152,3 +152,23 @@ private func usageError(_ words: [String]) -> String? {
         for line in help.split(separator: "\n") { #expect(line.count <= 80, "\(line)") }
     }
 }
+
+@Suite struct OptionalValueTests {
+    static let command = Command(
+        "euca-x", summary: "x", service: nil,
+        options: [Option("--public", metavar: "{true,false}", type: .boolean, help: "p", implicitValue: "true")],
+        positionals: [Positional("IMAGE", arity: .optional, help: "image")],
+        action: .custom { _ in })
+
+    @Test(arguments: [
+        (["--public", "ami-1"], "true", "ami-1"),
+        (["--public", "false", "ami-1"], "false", "ami-1"),
+        (["--public=no", "ami-1"], "no", "ami-1"),
+        (["ami-1", "--public"], "true", "ami-1"),
+    ] as [([String], String, String)])
+    func valueIsTakenOnlyWhenItFits(words: [String], value: String, image: String) throws {
+        let (_, parsed) = try ArgumentParser(Self.command).parse(words)
+        #expect(parsed.string("public") == value)
+        #expect(parsed.string("image") == image)
+    }
+}

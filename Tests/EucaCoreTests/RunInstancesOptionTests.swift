@@ -200,7 +200,7 @@ import Testing
                 == "--secondary-count needs -s/--subnet or -a/--network-interface: secondary addresses belong to a VPC network interface")
         #expect(Self.usageError(["--secondary-address", "10.0.0.1", "--secondary-count", "2", "-s", "subnet-1", "ami-1"])
                 == "--secondary-address and --secondary-count cannot be used together")
-        #expect(Self.usageError(["--associate-public-ip-address", "maybe", "ami-1"])
+        #expect(Self.usageError(["--associate-public-ip-address=maybe", "ami-1"])
                 == "--associate-public-ip-address: expected true or false, got \"maybe\"")
         #expect(Self.usageError(["--private-ip-address", "10.0.0.256", "ami-1"])
                 == "--private-ip-address: expected an IPv4 address such as 10.0.0.5, got \"10.0.0.256\"")

@@ -68,6 +68,14 @@ public struct ArgumentParser {
                 if option.takesValue {
                     if let inline {
                         try record(option, inline)
+                    } else if let implicit = option.implicitValue {
+                        if index < arguments.count, !arguments[index].hasPrefix("-"),
+                           (try? option.type.convert(arguments[index])) != nil {
+                            try record(option, arguments[index])
+                            index += 1
+                        } else {
+                            try record(option, implicit)
+                        }
                     } else {
                         guard index < arguments.count else {
                             throw UsageError("\(option.displayName): expected one argument")

@@ -26,7 +26,7 @@ public struct HelpFormatter {
 
     func usagePart(_ option: Option) -> String {
         let spelling = option.spellings[0]
-        let body = option.metavar.map { "\(spelling) \($0)" } ?? spelling
+        let body = option.metavar.map { option.implicitValue == nil ? "\(spelling) \($0)" : "\(spelling) [\($0)]" } ?? spelling
         if option.isRequired { return body }
         return option.isRepeatable && option.takesValue ? "[\(body) ...]" : "[\(body)]"
     }
@@ -87,7 +87,7 @@ public struct HelpFormatter {
     /// `-f FILE, --filename FILE` — every spelling, each with its metavar.
     func invocation(_ option: Option) -> String {
         option.spellings.map { spelling in
-            option.metavar.map { "\(spelling) \($0)" } ?? spelling
+            option.metavar.map { option.implicitValue == nil ? "\(spelling) \($0)" : "\(spelling) [\($0)]" } ?? spelling
         }.joined(separator: ", ")
     }
 

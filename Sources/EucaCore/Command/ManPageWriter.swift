@@ -48,7 +48,7 @@ public struct ManPageWriter {
         var parts = [".B \(escape(command.name))"]
         for option in command.options where !option.isHidden {
             var text = "\\fB\(escape(option.spellings[0]))\\fR"
-            if let metavar = option.metavar { text += " \\fI\(escape(metavar))\\fR" }
+            if let metavar = option.metavar { text += metavarText(metavar, option) }
             parts.append(option.isRequired ? text : "[\(text)]")
         }
         if command.filters != nil { parts.append("[\\fB\\-\\-filter\\fR \\fINAME\\fR=\\fIVALUE\\fR]") }
@@ -68,7 +68,7 @@ public struct ManPageWriter {
     func entry(_ option: Option) -> String {
         let names = option.spellings.map { spelling -> String in
             var text = "\\fB\(escape(spelling))\\fR"
-            if let metavar = option.metavar { text += " \\fI\(escape(metavar))\\fR" }
+            if let metavar = option.metavar { text += metavarText(metavar, option) }
             return text
         }.joined(separator: ", ")
         var help = option.help
@@ -76,6 +76,12 @@ public struct ManPageWriter {
         if option.isRequired { help += " (required)" }
         if option.isRepeatable && option.takesValue { help += " May be given more than once." }
         return ".TP\n\(names)\n\(escape(help))\n"
+    }
+
+    /// ` VALUE`, or ` [VALUE]` when the value may be left out.
+    func metavarText(_ metavar: String, _ option: Option) -> String {
+        let name = "\\fI\(escape(metavar))\\fR"
+        return option.implicitValue == nil ? " " + name : " [" + name + "]"
     }
 
     func sentence(_ text: String) -> String {

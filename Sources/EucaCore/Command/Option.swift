@@ -65,14 +65,19 @@ public struct Option: Sendable {
     public var key: String
     /// Hidden options are accepted but left out of help (used only for internal switches).
     public var isHidden: Bool
+    /// For an option whose value may be left out (euca2ools 3.0–3.3 had some as plain flags,
+    /// 3.4 gave them a value): what it means alone. The next word is taken as the value only
+    /// when it converts with the option's type, so `--opt IMAGE` still leaves IMAGE alone.
+    public var implicitValue: String?
 
     public init(_ spellings: String..., metavar: String? = nil, type: ValueType = .string,
                 help: String, required: Bool = false, repeatable: Bool = false,
                 default defaultValue: String? = nil, parameter: ParameterBinding? = nil,
-                key: String? = nil, hidden: Bool = false) {
+                key: String? = nil, hidden: Bool = false, implicitValue: String? = nil) {
         self.init(spellings: spellings, metavar: metavar, type: type, help: help,
                   required: required, repeatable: repeatable, defaultValue: defaultValue,
                   parameter: parameter, key: key, hidden: hidden)
+        self.implicitValue = implicitValue
     }
 
     init(spellings: [String], metavar: String?, type: ValueType, help: String, required: Bool,
