@@ -11,6 +11,23 @@ public enum BundleImageTool {
     static let ec2SizeLimit: UInt64 = 10 << 30
 
     public static func run(_ invocation: Invocation) throws {
+        let made = try make(invocation)
+        StandardStream.output.writeLine("Wrote manifest \(made.manifestPath)")
+    }
+
+    /// A bundle on disk, as `make` leaves it.
+    public struct Made: Sendable {
+        public var manifestPath: String
+        public var manifest: BundleManifest
+        public var parts: [BundlePartFile]
+        public var directory: String
+        /// Whether `directory` was created for this bundle (a new temporary one, or a missing -d).
+        public var createdDirectory: Bool
+    }
+
+    /// Everything `euca-bundle-image` does but print: checks the options, bundles, writes and
+    /// signs the manifest. Shared with the bundle-and-upload commands, which read the same options.
+    public static func make(_ invocation: Invocation) throws -> Made {
         let arguments = invocation.arguments
         let credentials = BundleCredentials(invocation: invocation)
 
@@ -146,7 +163,8 @@ public enum BundleImageTool {
             if created { rmdir(directory) }
             throw error
         }
-        StandardStream.output.writeLine("Wrote manifest \(manifestPath)")
+        return Made(manifestPath: manifestPath, manifest: manifest, parts: result.parts,
+                    directory: directory, createdDirectory: created)
     }
 
     /// Part size, fixed keys and the tuning knobs (undocumented, for measurements:
@@ -215,28 +233,9 @@ public enum BundleImageTool {
 
 /// Writes a small file under a temporary name and renames it into place.
 func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-    let directory = (path as NSString).deletingLastPathComponent
-    let temporary = joinPath(directory.isEmpty ? "." : directory,
-                             ".\((path as NSString).lastPathComponent).\(getpid()).tmp")
-    let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-    guard fd >= 0 else { throw BundleError("cannot create \(path): \(systemError())") }
-    var failure: String?
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                failure = systemError()
-                return
-            }
-            offset += n
-        }
-    }
-    if close(fd) != 0 && failure == nil { failure = systemError() }
-    if failure == nil && rename(temporary, path) != 0 { failure = systemError() }
-    if let failure {
-        unlink(temporary)
-        throw BundleError("cannot write \(path): \(failure)")
+    do {
+        try AtomicFile.write(Data(bytes), to: path)
+    } catch {
+        throw BundleError(error.description)
     }
 }

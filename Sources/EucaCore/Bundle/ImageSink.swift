@@ -120,14 +120,8 @@ final class DescriptorSink: ImageSink {
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var done = 0
-        while done < bytes.count {
-            let n = Glibc.write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw BundleError("cannot write to \(name): \(systemError())")
-            }
-            done += n
+        if let failure = writeAll(descriptor, bytes) {
+            throw BundleError("cannot write to \(name): \(errorText(failure))")
         }
     }
 

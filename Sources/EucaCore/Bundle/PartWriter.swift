@@ -100,15 +100,8 @@ final class PartWriter {
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = errno == ENOSPC ? "no space left on the device" : systemError()
-                throw BundleError("cannot write \(currentPath): \(reason)")
-            }
-            offset += n
+        if let failure = EucaCore.writeAll(descriptor, bytes) {
+            throw BundleError("cannot write \(currentPath): \(errorText(failure))")
         }
     }
 }

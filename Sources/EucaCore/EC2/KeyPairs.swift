@@ -20,7 +20,7 @@ public enum KeyPairs {
         }
         if let file {
             do {
-                try PrivateFile.write(Data(material.utf8), to: file)
+                try AtomicFile.write(Data(material.utf8), to: file, mode: 0o600)
             } catch {
                 throw CommandFailure("key pair \(name) was created but its private key could not be saved to \(file) (\(error)); delete it with euca-delete-keypair \(name) and try again")
             }
@@ -42,40 +42,5 @@ public enum KeyPairs {
 
     static func colonHex(_ bytes: [UInt8]) -> String {
         bytes.map { String(format: "%02x", $0) }.joined(separator: ":")
-    }
-}
-
-/// Creates files that hold secrets: mode 0600 from the moment they exist (never written
-/// first and chmod-ed after), and complete or absent (written to a temporary name, then renamed).
-public enum PrivateFile {
-    public struct WriteError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    public static func write(_ data: Data, to path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = (directory.isEmpty ? "." : directory) + "/.\((path as NSString).lastPathComponent).\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw WriteError(description: String(cString: strerror(errno))) }
-        var failure: String?
-        data.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    failure = String(cString: strerror(errno))
-                    return
-                }
-                offset += n
-            }
-        }
-        if failure == nil && fsync(fd) != 0 { failure = String(cString: strerror(errno)) }
-        close(fd)
-        if failure == nil && rename(temporary, path) != 0 { failure = String(cString: strerror(errno)) }
-        if let failure {
-            unlink(temporary)
-            throw WriteError(description: failure)
-        }
     }
 }

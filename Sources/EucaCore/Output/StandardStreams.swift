@@ -18,22 +18,12 @@ public enum StandardStream: Sendable {
     var descriptor: Int32 { self == .output ? 1 : 2 }
 
     public func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    // The reader of stdout has gone (`… | awk '{…; exit}'`, `| head`): it has
-                    // what it wanted, so stop quietly and successfully, without a broken-pipe
-                    // message, so that `set -o pipefail` scripts keep working.
-                    if errno == EPIPE && descriptor == 1 { exit(0) }
-                    return
-                }
-                offset += n
-            }
-        }
+        let bytes = Array(text.utf8)
+        let failure = bytes.withUnsafeBytes { writeAll(descriptor, $0) }
+        // The reader of stdout has gone (`… | awk '{…; exit}'`, `| head`): it has what it
+        // wanted, so stop quietly and successfully, without a broken-pipe message, so that
+        // `set -o pipefail` scripts keep working. Other failures have nowhere to be reported.
+        if failure == EPIPE && descriptor == 1 { exit(0) }
     }
 
     public func writeLine(_ text: String) {
