@@ -95,6 +95,7 @@ public struct HelpFormatter {
         var text = option.help
         if let value = option.defaultValue { text += " (default: \(value))" }
         if option.isRequired { text += " (required)" }
+        if option.isRepeatable && option.takesValue && !text.contains("repeatable") { text += " (repeatable)" }
         return text
     }
 

@@ -74,7 +74,7 @@ public struct ManPageWriter {
         var help = option.help
         if let value = option.defaultValue { help += " (default: \(value))" }
         if option.isRequired { help += " (required)" }
-        if option.isRepeatable && option.takesValue { help += " May be given more than once." }
+        if option.isRepeatable && option.takesValue && !help.contains("repeatable") { help += " (repeatable)" }
         return ".TP\n\(names)\n\(escape(help))\n"
     }
 
