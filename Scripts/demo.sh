@@ -51,5 +51,33 @@ run euca-describe-tags --filter resource-id="$instance"
 run euca-terminate-instances "$instance"
 run euca-delete-keypair demo
 run euca-describe-keypairs demo || true
+
+echo
+echo "== an image bundle: bundle, upload, register, describe, download and unbundle, compare"
+# Bundling credentials as a cloud's eucarc would give them: the user's certificate and key,
+# and the cloud's certificate (here made up on the spot).
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=demo user" \
+    -keyout "$work/pk.pem" -out "$work/cert.pem" 2>/dev/null
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj "/CN=demo cloud" \
+    -keyout "$work/cloud-pk.pem" -out "$work/cloud-cert.pem" 2>/dev/null
+export EC2_CERT=$work/cert.pem EC2_PRIVATE_KEY=$work/pk.pem EUCALYPTUS_CERT=$work/cloud-cert.pem
+# 3 MiB: 1 MiB of random bytes, 1 MiB of text, 1 MiB of zeros.
+{ head -c 1048576 /dev/urandom; (yes "demo image line" || true) | head -c 1048576; head -c 1048576 /dev/zero; } > "$work/demo.img"
+run euca-bundle-image -i "$work/demo.img" -d "$work/bundle" --part-size 1M
+run euca-upload-bundle -b demo-images/2024 -m "$work/bundle/demo.img.manifest.xml"
+run euca-register demo-images/2024/demo.img.manifest.xml | tee "$work/register.out"
+ami=$(awk -F'\t' '$1 == "IMAGE" {print $2}' "$work/register.out")
+run euca-describe-images "$ami"
+mkdir "$work/back"
+run euca-download-and-unbundle -b demo-images/2024 -p demo.img -d "$work/back"
+run sha1sum "$work/demo.img" "$work/back/demo.img"
+if [[ $(sha1sum < "$work/demo.img") == "$(sha1sum < "$work/back/demo.img")" ]]; then
+    echo "identical: the image came back byte for byte"
+else
+    echo "the image that came back differs" >&2
+    exit 1
+fi
+run euca-deregister "$ami"
+run euca-delete-bundle -b demo-images/2024 -p demo.img
 echo
 echo "== done; the endpoint is stopped on exit"

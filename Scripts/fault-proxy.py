@@ -110,6 +110,11 @@ Faults ("close": "fin" is an orderly close, "rst" an abortive one via SO_LINGER 
                      header. EC2 style has an empty body.
   html               {"status": 502} An HTML error page like nginx or a load balancer
                      sends; not forwarded.
+  tamper_etag        {"etag": "\"...\""} Forward, then relay the upstream's response
+                     unchanged except for its ETag header, which is replaced (added if
+                     missing) by "etag" (default: the quoted MD5 of b"tampered by
+                     fault-proxy"): a server that says it stored other bytes than
+                     were sent.
 
 There is no "refuse" fault: a connection the proxy has accepted cannot be refused any
 more. Tests of "connection refused" point the client at a port nobody listens on (bind
@@ -125,6 +130,7 @@ Every request is recorded, as a JSON object with these fields (null when unknown
   connection       the client connection's number: equal numbers = a kept-alive connection
   method, path, query, host       as received (host: the Host header)
   service          the service of the SigV4 credential scope ("ec2", "s3", ...)
+  region           the region of the SigV4 credential scope ("us-east-1", ...)
   action           the EC2/Query Action;  bucket, key: S3 path-style bucket and key
   x_amz_date       the X-Amz-Date the request was signed with
   rule, label      the index and label of the rule that took it
@@ -170,6 +176,7 @@ import argparse
 import calendar
 import email.utils
 import errno
+import hashlib
 import http
 import io
 import itertools
@@ -311,6 +318,7 @@ FAULTS: dict[str, dict[str, tuple[object, bool]]] = {
     "redirect": {"status": ("int", False), "location": ("str", True), "region": ("str", False),
                  "style": (STYLE, False)},
     "html": {"status": ("int", False)},
+    "tamper_etag": {"etag": ("str", False)},
 }
 MATCH_FIELDS = {"method": "str", "path": "str", "action": "str", "service": "str", "nth": "int"}
 RULE_FIELDS = {"match", "times", "probability", "label", "fault"}
@@ -659,6 +667,27 @@ class Response:
         return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
+    def head_with_etag(self, etag: str, close: bool) -> bytes:
+        """The head for the client (as head_for_client) with the ETag header replaced."""
+        hop_by_hop = {"connection", "keep-alive", "proxy-connection"}
+        hop_by_hop |= {t.strip().lower() for t in (self.head.get("Connection") or "").split(",")}
+        lines = [self.head.start_line]
+        replaced = False
+        for k, v in self.head.headers:
+            if k.lower() in hop_by_hop:
+                continue
+            if k.lower() == "etag":
+                v, replaced = etag, True
+            lines.append(f"{k}: {v}")
+        if not replaced:
+            lines.append(f"ETag: {etag}")
+        if self.framing == "eof":
+            lines.append(f"Content-Length: {len(self.body)}")
+        if close:
+            lines.append("Connection: close")
+        return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+
+
 class UpstreamError(Exception):
     pass
 
@@ -857,6 +886,7 @@ class Proxy:
             "query": request.query,
             "host": request.head.get("Host"),
             "service": info["service"],  # from the SigV4 credential scope
+            "region": info["region"],  # from the SigV4 credential scope
             "action": info["action"],  # EC2/Query Action
             "bucket": info["bucket"],  # S3 path-style bucket and key
             "key": info["key"],
@@ -1115,6 +1145,12 @@ class Proxy:
         if kind in ("pass", "delay"):
             return self.relay(conn, request, record, response)
 
+        if kind == "tamper_etag":
+            etag = fault.get("etag") or '"%s"' % hashlib.md5(b"tampered by fault-proxy").hexdigest()
+            self.update(record, status=response.status, response_bytes=len(response.body))
+            self.send(conn, record, response.head_with_etag(etag, request.wants_close) + response.body_raw)
+            return not request.wants_close
+
         if kind == "forward_then_drop":
             self.update(record, t_done=time.monotonic())
             close_connection(conn, fault.get("close", "fin"))
@@ -1206,6 +1242,7 @@ def describe_request(request: Request) -> dict:
         credential = authorization.split("Credential=", 1)[1].split(",", 1)[0]
     scope = credential.split("/")
     service = scope[3] if len(scope) >= 5 else None
+    region = scope[2] if len(scope) >= 5 else None
     action = params.get("Action")
 
     bucket = key = None
@@ -1216,6 +1253,7 @@ def describe_request(request: Request) -> dict:
     query_amz_date = params.get("X-Amz-Date")
     signed = parse_amz_date(request.head.get("X-Amz-Date") or query_amz_date or request.head.get("Date"))
     return {"method": request.method, "path": request.path, "action": action, "service": service,
+            "region": region,
             "bucket": bucket, "key": key, "query_amz_date": query_amz_date, "signed_time": signed}
 
 

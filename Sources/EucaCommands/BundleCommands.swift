@@ -5,4 +5,10 @@ let bundleCommands: [Command] = [
     bundleImage,
     unbundle,
     unbundleStream,
+    uploadBundle,
+    downloadBundle,
+    downloadAndUnbundle,
+    deleteBundle,
+    bundleAndUploadImage,
+    installImage,
 ]

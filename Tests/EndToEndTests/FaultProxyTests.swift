@@ -359,8 +359,8 @@ struct FaultProxyClientTests {
         #expect(result.succeeded, "\(result)")
         #expect(records.map(\.fault) == ["error", "pass"])
         #expect(records.map(\.status) == [503, 200])
-        // HTTPTransport sends Connection: close, so a retry never rides a connection the
-        // server may be closing (see resetAfterAnAnsweredRequest).
+        // Every request gets a new connection, so a retry never rides a connection the server
+        // may be closing (see resetAfterAnAnsweredRequest).
         #expect(records[0].connection != records[1].connection, "each attempt uses a new connection")
     }
 
@@ -502,8 +502,8 @@ struct FaultProxyClientTests {
     /// response byte ("Connection died, retrying a fresh connect"), and it must rewind the
     /// body for that: swift-corelibs-foundation cannot rewind a Data body, so the copy went
     /// out with its Content-Length and no body and the attempt hung for the whole read
-    /// timeout. HTTPTransport now sends `Connection: close`, so no connection is ever reused;
-    /// this keeps that from coming back.
+    /// timeout. HTTPTransport now gives every request a new session (its own connection
+    /// cache), so no connection is ever reused; this keeps that from coming back.
     @Test("a connection closed without a response costs no read timeout")
     func resetAfterAnAnsweredRequest() throws {
         let started = Date()

@@ -26,8 +26,10 @@ public enum BundleImageTool {
     }
 
     /// Everything `euca-bundle-image` does but print: checks the options, bundles, writes and
-    /// signs the manifest. Shared with the bundle-and-upload commands, which read the same options.
-    public static func make(_ invocation: Invocation) throws -> Made {
+    /// signs the manifest. Shared with the bundle-and-upload commands, which read the same options
+    /// and may take each part as it is completed (see `BundleWriter.Options.partCompleted`).
+    public static func make(_ invocation: Invocation,
+                            partCompleted: (@Sendable (BundlePartFile) throws -> Void)? = nil) throws -> Made {
         let arguments = invocation.arguments
         let credentials = BundleCredentials(invocation: invocation)
 
@@ -95,7 +97,8 @@ public enum BundleImageTool {
         let signingKey = try credentials.loadPrivateKey(keyFile)
         let cloudCertificate = try credentials.loadCertificate(cloudFile, what: "cloud certificate")
 
-        let options = try writerOptions(invocation)
+        var options = try writerOptions(invocation)
+        options.partCompleted = partCompleted
         if !fromStandardInput {
             // A missing image is a usage problem, reported before anything is created.
             var info = stat()

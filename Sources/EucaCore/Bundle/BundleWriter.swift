@@ -28,6 +28,10 @@ public enum BundleWriter {
         public var compression = ParallelGzipCompressor.Configuration()
         /// A fixed key and IV instead of random ones (testing and reproducing bundles only).
         public var keys: BundleKeys?
+        /// Called on the writing thread with each part as soon as it is complete, e.g. to upload
+        /// it while the rest is bundled; it may block to hold bundling back, and what it throws
+        /// fails the bundle.
+        public var partCompleted: (@Sendable (BundlePartFile) throws -> Void)?
 
         public init() {}
     }
@@ -65,6 +69,7 @@ public enum BundleWriter {
         let keys = try options.keys ?? BundleKeys.random()
         let cipher = try AESCBCCipher(mode: .encrypt, key: keys.key, iv: keys.iv)
         let parts = PartWriter(directory: directory, prefix: prefix, partSize: options.partSize)
+        parts.completed = options.partCompleted
         var encrypted = ByteBuffer(capacity: options.compression.blockSize * 2)
         let compressor = ParallelGzipCompressor(configuration: options.compression) { compressed in
             let room = AESCBCCipher.maximumOutputCount(forInputCount: compressed.count)

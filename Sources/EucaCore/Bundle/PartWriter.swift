@@ -24,6 +24,9 @@ final class PartWriter {
     private var currentSize = 0
     private let digest = Digest(.sha1)
     private(set) var totalBytes: UInt64 = 0
+    /// Called with each part as soon as it is complete (closed); may block to hold the writer
+    /// back, and a failure it throws fails the bundle.
+    var completed: ((BundlePartFile) throws -> Void)?
 
     init(directory: String, prefix: String, partSize: Int) {
         precondition(partSize > 0)
@@ -97,6 +100,7 @@ final class PartWriter {
         }
         parts.append(BundlePartFile(path: currentPath, filename: (currentPath as NSString).lastPathComponent,
                                     size: UInt64(currentSize), digest: digest.finalize().hexString))
+        try completed?(parts[parts.count - 1])
     }
 
     private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {

@@ -22,7 +22,7 @@ public final class HTTPTransport: Sendable {
     }
 
     public let options: Options
-    let session: URLSession
+    let configuration: URLSessionConfiguration
     let probes = ConnectProbes()
 
     public init(options: Options = Options()) {
@@ -37,12 +37,19 @@ public final class HTTPTransport: Sendable {
         configuration.httpCookieAcceptPolicy = .never
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration, delegate: RedirectRefuser(),
-                             delegateQueue: nil)
+        self.configuration = configuration
     }
 
-    deinit {
-        session.invalidateAndCancel()
+    /// A new session — and so a new libcurl connection cache — for every request. When a
+    /// server closes a kept-alive connection just as a request goes out on it, libcurl re-sends
+    /// the request on a new connection by itself, and swift-corelibs-foundation cannot rewind a
+    /// Data body: the copy goes out with its Content-Length and no body, and both sides wait for
+    /// the whole read timeout (measured with the fault proxy: 62 s at the default). A
+    /// `Connection: close` request header was not enough (libcurl kept reusing the connection
+    /// when the response did not say close too); a connection that no later request can reach
+    /// is. The cost is a handshake per request.
+    func makeSession() -> URLSession {
+        URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
     }
 
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
@@ -55,11 +62,7 @@ public final class HTTPTransport: Sendable {
         if request.headers["Accept-Encoding"] == nil {
             urlRequest.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
         }
-        // One connection per request. When a server closes a kept-alive connection just as a
-        // request goes out on it, libcurl re-sends the request on a new connection by itself,
-        // but corelibs cannot rewind a Data body: the re-sent request has its Content-Length
-        // and no body, and both sides then wait for the whole read timeout (measured: 62 s
-        // with the fault proxy). A fresh connection costs a handshake; a hang costs a minute.
+        // Tell the server too that this connection carries one request (see makeSession).
         urlRequest.setValue("close", forHTTPHeaderField: "Connection")
         if !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
             urlRequest.httpBody = request.body
@@ -73,7 +76,9 @@ public final class HTTPTransport: Sendable {
             let (data, response) = try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation {
                     (continuation: CheckedContinuation<(Data, HTTPURLResponse), Error>) in
+                    let session = makeSession()
                     let dataTask = session.dataTask(with: urlRequest) { data, response, error in
+                        session.finishTasksAndInvalidate()
                         if let error {
                             continuation.resume(throwing: error)
                         } else if let http = response as? HTTPURLResponse {

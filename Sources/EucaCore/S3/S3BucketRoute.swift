@@ -13,8 +13,9 @@ struct S3BucketRoute: Sendable, Equatable {
     ///   a temporary redirect (new buckets, while DNS catches up) names a host in `Location`.
     /// - 400 `AuthorizationHeaderMalformed` with `<Region>`: a SigV4 request signed for the
     ///   wrong region, which AWS answers that way instead of redirecting.
-    /// On AWS a new region means that region's endpoint; elsewhere the endpoint is kept unless
-    /// the response names another host.
+    /// On AWS a new region means that region's endpoint; elsewhere the endpoint is kept (a
+    /// redirect that names a new region is re-signed for it, same endpoint), unless the response
+    /// names another host and no new region.
     func redirected(by error: Error, bucket: String) -> S3BucketRoute? {
         var next = self
         switch error {
@@ -22,6 +23,10 @@ struct S3BucketRoute: Sendable, Equatable {
             if let region = redirect.region, !region.isEmpty { next.region = region }
             if endpoint.isAWS, next.region != self.region {
                 next.endpoint = S3Endpoint.awsRegional(next.region, like: endpoint)
+            } else if next.region != self.region {
+                // A region redirect from an endpoint the user chose: re-signed for that region
+                // and sent to the same endpoint, as the AWS SDKs do for a custom endpoint. The
+                // host the response names is not given a signed request.
             } else if let host = redirect.endpoint, !host.isEmpty {
                 next.endpoint.host = Self.serviceHost(host, bucket: bucket)
                 if next.endpoint.isAWS { next.endpoint.port = nil }

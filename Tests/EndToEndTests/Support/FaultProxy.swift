@@ -329,6 +329,10 @@ struct Fault: Encodable, Sendable, CustomStringConvertible {
     /// An nginx-style HTML error page, as a proxy or load balancer sends; not forwarded.
     static func html(status: Int = 502) -> Fault { Fault("html", ["status": .int(status)]) }
 
+    /// Forward, then relay the response with its ETag replaced by `etag` (default: the quoted
+    /// MD5 of "tampered by fault-proxy"): a server claiming to have stored other bytes.
+    static func tamperETag(_ etag: String? = nil) -> Fault { Fault("tamper_etag", ["etag": etag.map(Parameter.string)]) }
+
     private struct Key: CodingKey {
         let stringValue: String
         init(stringValue: String) { self.stringValue = stringValue }
@@ -365,6 +369,8 @@ struct ProxyRecord: Decodable, Sendable, CustomStringConvertible {
     let query: String
     let host: String?
     let service: String?
+    /// The region of the SigV4 credential scope the request was signed for.
+    let region: String?
     let action: String?
     let bucket: String?
     let key: String?
