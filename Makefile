@@ -46,6 +46,7 @@ demo: test-deps build
 bench: test-deps build
 	@python3 Scripts/bench.py --bin $(BIN) --output docs/benchmarks.md
 	@python3 Scripts/bench-bundle.py --bin $(BIN) --output docs/benchmarks.md
+	@python3 Scripts/bench-upload.py --bin $(BIN) --output docs/benchmarks.md
 
 man: build
 	Scripts/generate-man-pages.sh $(BIN)/euca
