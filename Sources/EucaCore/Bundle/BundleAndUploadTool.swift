@@ -60,10 +60,7 @@ public enum BundleAndUploadTool {
     /// manifest goes up once every part is stored.
     static func bundleAndUpload(_ invocation: Invocation) async throws -> (BundleUploader, BundleImageTool.Made) {
         let arguments = invocation.arguments
-        guard let bucket = arguments.string("bucket") else {
-            throw UsageError("the following arguments are required: -b/--bucket")
-        }
-        let location = try BundleLocation(parsing: bucket)
+        let location = try BundleLocation.from(arguments)
         let uploader = try await BundleUploader.prepare(invocation, location: location)
         let preserve = arguments.flag("preserve-bundle")
         let concurrency = uploader.effectiveConcurrency

@@ -10,10 +10,7 @@ import Foundation
 public enum BundleDeleteTool {
     public static func run(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        guard let bucket = arguments.string("bucket") else {
-            throw UsageError("the following arguments are required: -b/--bucket")
-        }
-        let location = try BundleLocation(parsing: bucket)
+        let location = try BundleLocation.from(arguments)
         let selection = try BundleSelection.from(arguments)
         let clear = arguments.flag("clear")
         let s3 = try invocation.s3()

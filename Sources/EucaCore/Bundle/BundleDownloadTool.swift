@@ -15,10 +15,7 @@ import Glibc
 public enum BundleDownloadTool {
     public static func run(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        guard let bucket = arguments.string("bucket") else {
-            throw UsageError("the following arguments are required: -b/--bucket")
-        }
-        let location = try BundleLocation(parsing: bucket)
+        let location = try BundleLocation.from(arguments)
         let selection = try BundleSelection.from(arguments)
         let directory = arguments.string("directory").flatMap { $0.isEmpty ? nil : $0 } ?? "."
         if directory == "-" {

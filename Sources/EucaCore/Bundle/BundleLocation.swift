@@ -39,3 +39,13 @@ public struct BundleLocation: Sendable, Equatable, CustomStringConvertible {
     /// The manifest's file name for `-p NAME`.
     public static func manifestName(forPrefix name: String) -> String { name + ".manifest.xml" }
 }
+
+extension BundleLocation {
+    /// The `-b/--bucket BUCKET[/PREFIX]` every bundle transfer command takes.
+    static func from(_ arguments: ParsedArguments) throws(UsageError) -> BundleLocation {
+        guard let bucket = arguments.string("bucket") else {
+            throw UsageError("the following arguments are required: -b/--bucket")
+        }
+        return try BundleLocation(parsing: bucket)
+    }
+}

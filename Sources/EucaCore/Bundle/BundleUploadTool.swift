@@ -9,10 +9,7 @@ import Foundation
 public enum BundleUploadTool {
     public static func run(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        guard let bucket = arguments.string("bucket") else {
-            throw UsageError("the following arguments are required: -b/--bucket")
-        }
-        let location = try BundleLocation(parsing: bucket)
+        let location = try BundleLocation.from(arguments)
         guard let manifestPath = arguments.string("manifest") else {
             throw UsageError("the following arguments are required: -m/--manifest")
         }

@@ -9,10 +9,7 @@ import Foundation
 public enum DownloadAndUnbundleTool {
     public static func run(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        guard let bucket = arguments.string("bucket") else {
-            throw UsageError("the following arguments are required: -b/--bucket")
-        }
-        let location = try BundleLocation(parsing: bucket)
+        let location = try BundleLocation.from(arguments)
         let selection = try BundleSelection.from(arguments)
         let destination = arguments.string("destination").flatMap { $0.isEmpty ? nil : $0 } ?? "."
         let target = try Target(destination)
