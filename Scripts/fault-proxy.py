@@ -178,14 +178,12 @@ import email.utils
 import errno
 import hashlib
 import http
-import io
 import itertools
 import json
 import logging
 import os
 import random
 import re
-import signal
 import socket
 import struct
 import sys
@@ -194,6 +192,10 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
+
+# Scripts/ is on sys.path when a script there runs.
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, terminate
+
 
 log = logging.getLogger("fault-proxy")
 
@@ -222,65 +224,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("-v", "--verbose", action="count", default=0,
                    help="log every request (to stderr); twice: also connections")
     return p.parse_args(argv)
-
-
-# --------------------------------------------------------------------------- #
-# Lifetime, as in moto-endpoint.py: every way of stopping ends in os._exit.
-# --------------------------------------------------------------------------- #
-
-def _terminate(reason: str, status: int = 0) -> None:
-    log.info("stopping: %s", reason)
-    try:
-        sys.stderr.flush()
-    finally:
-        os._exit(status)
-
-
-def install_stop_conditions(exit_on_stdin_eof: bool, max_seconds: float | None) -> None:
-    def on_signal(signum: int, _frame: object) -> None:
-        _terminate(f"received {signal.Signals(signum).name}")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    # Writing to a client that went away must fail with EPIPE, not kill the proxy.
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-
-    # Parent-death watchdog (see moto-endpoint.py for why not PR_SET_PDEATHSIG).
-    original_ppid = os.getppid()
-
-    def watch_parent() -> None:
-        while True:
-            if os.getppid() != original_ppid:
-                _terminate(f"parent process {original_ppid} died")
-            time.sleep(0.5)
-
-    threading.Thread(target=watch_parent, name="parent-watchdog", daemon=True).start()
-
-    if exit_on_stdin_eof:
-        def watch_stdin() -> None:
-            try:
-                while sys.stdin.buffer.read(4096):
-                    pass
-            except OSError:
-                pass
-            _terminate("stdin reached EOF")
-
-        threading.Thread(target=watch_stdin, name="stdin-watchdog", daemon=True).start()
-
-    if max_seconds is not None:
-        def stop_later() -> None:
-            time.sleep(max_seconds)
-            _terminate(f"--max-seconds {max_seconds:g} reached")
-
-        threading.Thread(target=stop_later, name="max-seconds", daemon=True).start()
-
-
-def reserve_stdout_for_json() -> io.TextIOWrapper:
-    """Keep the real stdout for the JSON line; point fd 1 (and sys.stdout) at stderr."""
-    json_fd = os.dup(1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return os.fdopen(json_fd, "w", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- #
@@ -1030,7 +973,7 @@ class Proxy:
                 self.answered += 1
                 finished = self.max_requests is not None and self.answered >= self.max_requests
             if finished:
-                _terminate(f"--max-requests {self.max_requests} answered")
+                terminate(f"--max-requests {self.max_requests} answered")
         return keep_alive
 
     # -- faults -------------------------------------------------------------------

@@ -100,7 +100,6 @@ import io
 import json
 import logging
 import os
-import signal
 import sys
 import tempfile
 import threading
@@ -108,6 +107,9 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+
+# Scripts/ is on sys.path when a script there runs.
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, terminate
 
 REGION = "us-east-1"
 USER_NAME = "euca-e2e"
@@ -128,6 +130,7 @@ SIGV2_VERSION_HOSTS = {
     "2011-01-01": "autoscaling.{region}.amazonaws.com",
     "2010-08-01": "monitoring.{region}.amazonaws.com",
 }
+
 
 log = logging.getLogger("moto-endpoint")
 
@@ -151,68 +154,6 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--verbose", action="store_true",
                    help="log every request moto serves (to stderr)")
     return p.parse_args(argv)
-
-
-# --------------------------------------------------------------------------- #
-# Lifetime: every way of stopping ends in os._exit. Nothing needs cleaning up, and
-# sys.exit from a non-main thread would only end that thread.
-# --------------------------------------------------------------------------- #
-
-def _terminate(reason: str, status: int = 0) -> None:
-    log.info("stopping: %s", reason)
-    try:
-        sys.stderr.flush()
-    finally:
-        os._exit(status)
-
-
-def install_stop_conditions(exit_on_stdin_eof: bool) -> None:
-    def on_signal(signum: int, _frame: object) -> None:
-        _terminate(f"received {signal.Signals(signum).name}")
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    # A test harness that closes our stdout early must not kill us with SIGPIPE
-    # before we notice its death another way; the write fails with EPIPE instead.
-    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
-
-    # Parent-death watchdog. When the parent dies, the kernel gives us a new
-    # parent (init or a subreaper), so getppid() changes. Polling works on Linux
-    # and macOS alike. PR_SET_PDEATHSIG is not used: it fires when the *thread*
-    # that spawned us exits, and a Swift test process may start us from a pool
-    # thread that later goes away.
-    original_ppid = os.getppid()
-
-    def watch_parent() -> None:
-        while True:
-            if os.getppid() != original_ppid:
-                _terminate(f"parent process {original_ppid} died")
-            time.sleep(0.5)
-
-    threading.Thread(target=watch_parent, name="parent-watchdog", daemon=True).start()
-
-    if exit_on_stdin_eof:
-        def watch_stdin() -> None:
-            try:
-                while sys.stdin.buffer.read(4096):
-                    pass  # anything written to us is ignored; only EOF matters
-            except OSError:
-                pass
-            _terminate("stdin reached EOF")
-
-        threading.Thread(target=watch_stdin, name="stdin-watchdog", daemon=True).start()
-
-
-def reserve_stdout_for_json() -> io.TextIOWrapper:
-    """Keep the real stdout for the JSON line and point fd 1 (and sys.stdout) at stderr.
-
-    moto and Flask print() in some paths; that output must not end up in the
-    caller's JSON stream.
-    """
-    json_fd = os.dup(1)
-    os.dup2(2, 1)
-    sys.stdout = sys.stderr
-    return os.fdopen(json_fd, "w", encoding="utf-8")
 
 
 def scrub_environment() -> None:
