@@ -142,4 +142,23 @@ import Testing
         let missing = euca("fingerprint-key", ["/nonexistent.pem"])
         #expect(missing.status == 2)
     }
+
+    /// One bad command line per core command: the usage line, then one error line; exit 2.
+    @Test(arguments: [
+        ("create-keypair", [], "the following arguments are required: KEYPAIR"),
+        ("delete-keypair", [], "the following arguments are required: KEYPAIR"),
+        ("describe-keypairs", ["--filter", "colour=red"], "--filter: unknown filter \"colour\"; this command accepts fingerprint, key-name, key-pair-id and tag:KEY"),
+        ("create-keypair", ["-t", "dsa", "k"], "-t/--type: expected one of rsa, ed25519, got \"dsa\""),
+        ("describe-regions", ["--max-attempts", "0"], "--max-attempts: expected an integer from 1 to 20, got \"0\""),
+        ("describe-availability-zones", ["--read-timeout", "soon"], "--read-timeout: expected a number of seconds greater than 0, got \"soon\""),
+        ("generate-environment-config", ["--shell", "fish"], "unrecognized option --shell"),
+    ] as [(String, [String], String)])
+    func usageErrors(command: String, arguments: [String], message: String) throws {
+        let result = euca(command, arguments, env: endpointEnv(try MotoEndpoint.shared))
+        #expect(result.status == 2, "\(result)")
+        #expect(result.stdout.isEmpty)
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        #expect(lines.first?.hasPrefix("usage: euca-\(command) ") == true, "\(result)")
+        #expect(lines.last == "euca-\(command): error: \(message)"[...], "\(result)")
+    }
 }
