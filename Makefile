@@ -11,7 +11,7 @@
 PREFIX ?= /usr/local
 SWIFT ?= swift
 # The static Swift runtime starts ~40% faster than the shared one (measured: 8 ms vs 14 ms for
-# a Foundation hello-world); libcurl is linked for FoundationNetworking.
+# a Foundation hello-world).
 RELEASE_FLAGS = -c release --static-swift-stdlib
 BIN = bin
 

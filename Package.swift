@@ -3,7 +3,7 @@ import PackageDescription
 
 // One executable (`euca`) that dispatches on the name it was started under; the commands are
 // declarations in EucaCommands, and everything they share lives in EucaCore. C libraries are
-// reached only through the two system-library shims and never leave EucaCore.
+// reached only through the system-library shims and never leave EucaCore.
 let package = Package(
     name: "euca2ools-swift",
     products: [
@@ -14,9 +14,12 @@ let package = Package(
             name: "CLibCrypto", path: "Sources/CLibCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
         .systemLibrary(
+            name: "CLibSSL", path: "Sources/CLibSSL", pkgConfig: "libssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
             name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "EucaCore", dependencies: ["CLibCrypto", "CZlib"]),
+        .target(name: "EucaCore", dependencies: ["CLibCrypto", "CLibSSL", "CZlib"]),
         .target(name: "EucaCommands", dependencies: ["EucaCore"]),
         .executableTarget(name: "euca", dependencies: ["EucaCommands", "EucaCore"]),
         .testTarget(

@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs what building (and, with --test, testing/benchmarking) needs on a Debian-family
 # machine, skipping anything already present: the C libraries behind the system-library
-# targets, libcurl's headers for the static Swift standard library link, and for tests
+# targets (OpenSSL's libcrypto and libssl, zlib), and for tests
 # moto's server (the local EC2/S3 endpoint) plus the standard tools the bundle tests use.
 set -euo pipefail
 
 want_test=false
 [[ "${1:-}" == "--test" ]] && want_test=true
 
-packages=(libssl-dev zlib1g-dev libcurl4-openssl-dev)
+packages=(libssl-dev zlib1g-dev)
 $want_test && packages+=(pigz hyperfine openssl tar gzip)
 
 missing=()

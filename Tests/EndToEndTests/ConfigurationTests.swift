@@ -177,13 +177,6 @@ import Testing
         #expect(result.stdout == "AVAILABILITYZONE\tus-east-1a\tavailable\t\n")
     }
 
-    @Test func tlsOptionsThatCannotBeHonouredAreRefused() {
-        let result = euca("describe-regions", ["--no-verify-ssl"],
-                          env: ["EC2_URL": "https://127.0.0.1:1/", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
-        #expect(result.status == 1)
-        #expect(result.stderr.hasPrefix("euca-describe-regions: error: cannot turn TLS verification off (command line --no-verify-ssl): "))
-    }
-
     func closedPort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }

@@ -47,8 +47,8 @@ public enum BundleAndUploadTool {
     static func computeClient(_ invocation: Invocation) throws -> EC2Client {
         let configured = try invocation.ec2()
         guard let text = invocation.arguments.string("ec2-url"), let url = URL(string: text),
-              let settings = invocation.settings, let client = invocation.client else { return configured }
-        try TLSPolicy.check(settings, endpoint: url)
+              let client = invocation.client else { return configured }
+        try invocation.checkTLS(url)
         return EC2Client(client: client, endpoint: url, region: configured.region,
                          credentials: configured.credentials, signatureVersion: configured.signatureVersion)
     }

@@ -179,7 +179,7 @@ public struct BundleUploader: Sendable {
             throw CommandFailure("this command has no service")
         }
         let endpoint = settings.endpoint(.s3).value
-        try TLSPolicy.check(settings, endpoint: endpoint)
+        try invocation.checkTLS(endpoint)
         let eucaConfig = settings.configRegion == nil ? nil
             : try ConfigLoader(environment: invocation.environment).loadEucaConfig()
         let style = try S3AddressingStyle.resolve(environment: invocation.environment) { key in

@@ -33,8 +33,8 @@ public enum CommonOptions {
             Option("--read-timeout", metavar: "SECONDS", type: .seconds,
                    help: "give up when the server sends nothing for this long (default: \(formatSeconds(TransportDefaults.readTimeout)))"),
             Option("--ca-bundle", metavar: "FILE", type: .readableFile,
-                   help: "CA certificates for TLS verification; this build verifies against the system trust store only, so any other FILE is refused with instructions"),
-            Option.flag("--no-verify-ssl", help: "accepted for compatibility; with an https:// endpoint it is refused with instructions, because this build always verifies TLS certificates"),
+                   help: "trust the CA certificates in FILE (PEM) instead of the system store, for a cloud with its own CA"),
+            Option.flag("--no-verify-ssl", help: "do not verify the server's TLS certificate (insecure; a warning is printed on each run)"),
             Option.flag("--show-empty-fields", help: "show empty fields as \"(nil)\""),
             debug, help, version,
         ]

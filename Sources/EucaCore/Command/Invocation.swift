@@ -12,6 +12,7 @@ public struct Invocation: Sendable {
     public let settings: Settings?
     public let log: DebugLog
     let client: ServiceClient?
+    private let tlsWarning = OnceFlag()
 
     init(programName: String, command: Command, arguments: ParsedArguments,
          environment: [String: String], settings: Settings?, log: DebugLog) {
@@ -24,7 +25,8 @@ public struct Invocation: Sendable {
         client = settings.map { settings in
             ServiceClient(
                 transport: HTTPTransport(options: .init(connectTimeout: settings.connectTimeout.value,
-                                                        readTimeout: settings.readTimeout.value)),
+                                                        readTimeout: settings.readTimeout.value,
+                                                        tls: settings.tls, proxies: settings.proxies)),
                 policy: RetryPolicy(maxAttempts: settings.maxAttempts.value, mode: settings.retryMode.value),
                 log: log)
         }
@@ -46,10 +48,19 @@ public struct Invocation: Sendable {
         StandardStream.error.writeLine("\(programName): warning: \(message)")
     }
 
+    /// Checks the TLS settings for `endpoint`; the warning that verification is off is printed
+    /// once per run, however many clients the command makes.
+    func checkTLS(_ endpoint: URL) throws(ConfigError) {
+        guard let settings else { return }
+        try TLSPolicy.check(settings, endpoint: endpoint) { message in
+            if tlsWarning.firstTime() { warn(message) }
+        }
+    }
+
     /// An EC2 client for this invocation's endpoint and credentials.
     public func ec2() throws -> EC2Client {
         guard let settings, let client else { throw CommandFailure("this command has no service") }
-        try TLSPolicy.check(settings, endpoint: settings.endpoint(.ec2).value)
+        try checkTLS(settings.endpoint(.ec2).value)
         let credentials = try settings.requireCredentials()
         log.addSecret(credentials.secretAccessKey)
         if let token = credentials.sessionToken { log.addSecret(token) }
@@ -63,7 +74,7 @@ public struct Invocation: Sendable {
     /// `s3-addressing-style` (see `S3AddressingStyle`).
     public func s3() throws -> S3Client {
         guard let settings, let client else { throw CommandFailure("this command has no service") }
-        try TLSPolicy.check(settings, endpoint: settings.endpoint(.s3).value)
+        try checkTLS(settings.endpoint(.s3).value)
         let credentials = try settings.requireCredentials()
         log.addSecret(credentials.secretAccessKey)
         if let token = credentials.sessionToken { log.addSecret(token) }
@@ -77,6 +88,18 @@ public struct Invocation: Sendable {
                         region: settings.region.value, credentials: credentials,
                         signatureVersion: settings.signatureVersion(.s3).value,
                         addressingStyle: style.value)
+    }
+}
+
+/// True the first time it is asked, false ever after.
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var done = false
+    func firstTime() -> Bool {
+        lock.withLock {
+            defer { done = true }
+            return !done
+        }
     }
 }
 

@@ -151,7 +151,8 @@ public struct ConfigResolver: Sendable {
             caBundle: first(flag("ca-bundle", "--ca-bundle"), env("AWS_CA_BUNDLE"),
                             configRegionValue("ca-bundle"),
                             awsConfig.configValue(profile: profile, "ca_bundle")),
-            verifyTLS: try resolveVerifyTLS())
+            verifyTLS: try resolveVerifyTLS(),
+            proxies: try ProxySettings.from(environment: environment))
     }
 
     func endpointURL(_ text: Sourced<String>) throws(ConfigError) -> URL {

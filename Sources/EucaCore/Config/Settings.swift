@@ -35,6 +35,11 @@ public struct Settings: Sendable {
     public var readTimeout: Sourced<Double>
     public var caBundle: Sourced<String>?
     public var verifyTLS: Sourced<Bool>
+    /// Forward proxies (`https_proxy`, `http_proxy`, `no_proxy`); environment only.
+    public var proxies: ProxySettings
+
+    /// Trust and verification for the transport, from `caBundle` and `verifyTLS`.
+    public var tls: TLSSettings { TLSSettings(caBundle: caBundle?.value, verify: verifyTLS.value) }
 
     public func endpoint(_ service: Service) -> Sourced<URL> { endpoints[service]! }
     public func signatureVersion(_ service: Service) -> Sourced<SignatureVersion> {
@@ -79,6 +84,9 @@ public struct Settings: Sendable {
         add("read timeout", readTimeout)
         add("CA bundle", caBundle)
         add("verify TLS", verifyTLS)
+        if let proxy = proxies.https { lines.append("https proxy = \(proxy.host):\(proxy.port) (from environment)") }
+        if let proxy = proxies.http { lines.append("http proxy = \(proxy.host):\(proxy.port) (from environment)") }
+        if !proxies.bypass.isEmpty { lines.append("no proxy for = \(proxies.bypass.joined(separator: ",")) (from environment)") }
         return lines
     }
 }

@@ -1,181 +1,191 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
+#if canImport(Glibc)
+import Glibc
 #endif
 
-/// Sends one HTTP request with FoundationNetworking and returns whatever came back, redirects
-/// included: URLSession would otherwise follow them and re-send our `Authorization` header to
-/// the new location (and on Linux it also re-sends it to other hosts). Retrying, signing and
-/// interpreting responses happen above this layer.
+/// Sends one HTTP/1.1 request and returns whatever came back — redirects included, never
+/// followed (they would re-send our credentials elsewhere) — over our own sockets and libssl:
+/// connections kept alive and reused within the process, trust and verification as configured,
+/// forward proxies from the environment. Exactly what the signer signed goes out: the path and
+/// query as encoded, the headers given plus `Host` and `Content-Length`, nothing else.
+/// Retrying, signing and interpreting responses happen above this layer.
+///
+/// Each exchange blocks a thread of its own in `poll` rather than a thread of Swift's
+/// cooperative pool, which has only as many threads as cores: parallel part uploads would
+/// otherwise wait for each other.
 public final class HTTPTransport: Sendable {
     public struct Options: Sendable {
         public var connectTimeout: Double
         public var readTimeout: Double
-        public var maximumConnectionsPerHost: Int
+        public var tls: TLSSettings
+        public var proxies: ProxySettings
+        public var limits: HTTPResponseLimits
+
         public init(connectTimeout: Double = TransportDefaults.connectTimeout,
                     readTimeout: Double = TransportDefaults.readTimeout,
-                    maximumConnectionsPerHost: Int = 8) {
+                    tls: TLSSettings = TLSSettings(), proxies: ProxySettings = .none,
+                    limits: HTTPResponseLimits = HTTPResponseLimits()) {
             self.connectTimeout = connectTimeout
             self.readTimeout = readTimeout
-            self.maximumConnectionsPerHost = maximumConnectionsPerHost
+            self.tls = tls
+            self.proxies = proxies
+            self.limits = limits
         }
     }
 
     public let options: Options
-    let configuration: URLSessionConfiguration
-    let probes = ConnectProbes()
+    let pool = ConnectionPool()
+    let tlsContext: TLSContext
 
     public init(options: Options = Options()) {
         self.options = options
-        let configuration = URLSessionConfiguration.ephemeral
-        // An idle timer on Linux: it restarts whenever data arrives, which is exactly a read
-        // timeout. Connecting is bounded separately by ConnectProbes.
-        configuration.timeoutIntervalForRequest = options.readTimeout
-        configuration.timeoutIntervalForResource = 7 * 24 * 3600
-        configuration.httpMaximumConnectionsPerHost = options.maximumConnectionsPerHost
-        configuration.httpShouldSetCookies = false
-        configuration.httpCookieAcceptPolicy = .never
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        self.configuration = configuration
-    }
-
-    /// A new session — and so a new libcurl connection cache — for every request. When a
-    /// server closes a kept-alive connection just as a request goes out on it, libcurl re-sends
-    /// the request on a new connection by itself, and swift-corelibs-foundation cannot rewind a
-    /// Data body: the copy goes out with its Content-Length and no body, and both sides wait for
-    /// the whole read timeout (measured with the fault proxy: 62 s at the default). A
-    /// `Connection: close` request header was not enough (libcurl kept reusing the connection
-    /// when the response did not say close too); a connection that no later request can reach
-    /// is. The cost is a handshake per request.
-    func makeSession() -> URLSession {
-        URLSession(configuration: configuration, delegate: RedirectRefuser(), delegateQueue: nil)
+        tlsContext = TLSContext(settings: options.tls)
+        // libssl writes to the socket with write(2), which raises SIGPIPE on a closed peer.
+        StandardStream.ignoreBrokenPipeSignal()
     }
 
     public func send(_ request: HTTPRequest) async throws(TransportError) -> HTTPResponse {
-        var urlRequest = URLRequest(url: request.url)
-        urlRequest.httpMethod = request.method
-        urlRequest.timeoutInterval = options.readTimeout
-        for (name, value) in request.headers { urlRequest.addValue(value, forHTTPHeaderField: name) }
-        // Ask for the bytes as stored: URLSession would silently gunzip a Content-Encoding: gzip
-        // object, and then sizes and checksums would no longer match.
-        if request.headers["Accept-Encoding"] == nil {
-            urlRequest.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
+        let cancellation = CancellationSwitch()
+        let result: Result<HTTPResponse, WireFailure> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let thread = Thread { continuation.resume(returning: self.exchange(request, cancellation)) }
+                thread.start()
+            }
+        } onCancel: {
+            cancellation.cancel()
         }
-        // Tell the server too that this connection carries one request (see makeSession).
-        urlRequest.setValue("close", forHTTPHeaderField: "Connection")
-        if !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
-            urlRequest.httpBody = request.body
+        switch result {
+        case .success(let response): return response
+        case .failure(let failure): throw transportError(failure, host: request.hostHeader)
         }
-        let host = request.hostHeader
-        let port = request.port ?? (request.scheme == "https" ? 443 : 80)
-        let task = TaskBox()
-        let probe = probes.start(host: request.host, port: port, timeout: options.connectTimeout,
-                                 scheme: request.scheme) { task.cancel() }
-        do {
-            let (data, response) = try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation {
-                    (continuation: CheckedContinuation<(Data, HTTPURLResponse), Error>) in
-                    let session = makeSession()
-                    let dataTask = session.dataTask(with: urlRequest) { data, response, error in
-                        session.finishTasksAndInvalidate()
-                        if let error {
-                            continuation.resume(throwing: error)
-                        } else if let http = response as? HTTPURLResponse {
-                            continuation.resume(returning: (data ?? Data(), http))
-                        } else {
-                            continuation.resume(throwing: URLError(.badServerResponse))
-                        }
-                    }
-                    task.set(dataTask)
-                    dataTask.resume()
+    }
+
+    func exchange(_ request: HTTPRequest, _ cancellation: CancellationSwitch) -> Result<HTTPResponse, WireFailure> {
+        do throws(WireFailure) {
+            let port = request.port ?? (request.scheme == "https" ? 443 : 80)
+            let proxy = options.proxies.proxy(scheme: request.scheme, host: request.host, port: port)
+            let head = try HTTPTransport.head(of: request, absoluteForm: proxy != nil && request.scheme == "http")
+            let key = ConnectionPool.Key(scheme: request.scheme, host: request.host, port: port)
+            if let channel = pool.checkOut(key) {
+                channel.attach(cancellation)
+                do {
+                    return .success(try roundTrip(request, head: head, on: channel, key: key))
+                } catch .closed(_, beforeResponse: true) {
+                    // The server closed the idle connection as we reused it: it never saw the
+                    // request, so send it once more on a fresh connection.
                 }
-            } onCancel: {
-                task.cancel()
             }
-            probe?.finish()
-            var headers = HTTPHeaders()
-            for (name, value) in response.allHeaderFields {
-                if let name = name as? String, let value = value as? String { headers.add(name, value) }
-            }
-            return HTTPResponse(status: response.statusCode, headers: headers, body: data)
+            let channel = try open(key, proxy: proxy, cancellation: cancellation)
+            return .success(try roundTrip(request, head: head, on: channel, key: key))
         } catch {
-            if probe?.timedOut == true {
-                throw TransportError(.connectTimeout, host: host,
-                                     detail: CommonOptions.formatSeconds(options.connectTimeout))
-            }
-            probe?.finish()
-            throw HTTPTransport.classify(error, host: host, readTimeout: options.readTimeout)
+            return .failure(error)
         }
     }
 
-    /// Maps URLSession's errors onto our kinds. On Linux they arrive as NSError in
-    /// NSURLErrorDomain (bridging to URLError is not reliable there), so match on the code.
-    static func classify(_ error: Error, host: String, readTimeout: Double) -> TransportError {
-        let nsError = error as NSError
-        let detail = (nsError.userInfo[NSLocalizedDescriptionKey] as? String) ?? nsError.localizedDescription
-        guard nsError.domain == NSURLErrorDomain else {
-            return TransportError(.other, host: host, detail: detail)
-        }
-        switch URLError.Code(rawValue: nsError.code) {
-        case .cannotConnectToHost:
-            return TransportError(.connectionRefused, host: host, detail: detail)
-        case .timedOut:
-            return TransportError(.readTimeout, host: host, detail: CommonOptions.formatSeconds(readTimeout))
-        case .networkConnectionLost, .badServerResponse, .cannotParseResponse, .zeroByteResource,
-             .dataLengthExceedsMaximum, .resourceUnavailable:
-            return TransportError(.connectionLost, host: host, detail: detail)
-        case .cannotFindHost, .dnsLookupFailed:
-            return TransportError(.hostNotFound, host: host, detail: detail)
-        case .secureConnectionFailed, .serverCertificateUntrusted, .serverCertificateHasBadDate,
-             .serverCertificateNotYetValid, .serverCertificateHasUnknownRoot,
-             .clientCertificateRejected, .clientCertificateRequired:
-            return TransportError(.tls, host: host, detail: detail)
-        case .cancelled:
-            return TransportError(.cancelled, host: host, detail: detail)
-        default:
-            if detail.contains("SSL") || detail.contains("certificate") {
-                return TransportError(.tls, host: host, detail: detail)
+    private func roundTrip(_ request: HTTPRequest, head: [UInt8], on channel: ByteChannel,
+                           key: ConnectionPool.Key) throws(WireFailure) -> HTTPResponse {
+        do throws(WireFailure) {
+            if request.body.count <= 64 * 1024 {
+                // One write for a small request: one packet, one syscall.
+                try channel.write(head + request.body)
+            } else {
+                try channel.write(head)
+                try channel.write(request.body)
             }
-            // A body shorter than its Content-Length reaches us as NSURLErrorUnknown
-            // (corelibs maps CURLE_PARTIAL_FILE to nothing more specific).
-            if detail.contains("transfer closed") || detail.contains("bytes remaining") {
-                return TransportError(.connectionLost, host: host, detail: detail)
-            }
-            return TransportError(.other, host: host, detail: detail)
+            var reader = HTTPResponseReader(limits: options.limits) { (buffer) throws(WireFailure) in try channel.read(into: buffer) }
+            let result = try reader.read(method: request.method)
+            if result.reusable { pool.checkIn(channel, for: key) } else { channel.close() }
+            return result.response
+        } catch {
+            channel.close()
+            throw error
         }
     }
-}
 
-/// Declines every redirect, so the 3xx response itself reaches the caller.
-final class RedirectRefuser: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
-    func urlSession(_ session: URLSession, task: URLSessionTask,
-                    willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest,
-                    completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
-        completionHandler(nil)
-    }
-}
-
-/// Holds the data task so a cancellation arriving from another thread can reach it.
-final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionTask?
-    private var cancelled = false
-
-    func set(_ task: URLSessionTask) {
-        lock.lock()
-        self.task = task
-        let cancelNow = cancelled
-        lock.unlock()
-        if cancelNow { task.cancel() }
+    private func open(_ key: ConnectionPool.Key, proxy: ProxySettings.Proxy?,
+                      cancellation: CancellationSwitch) throws(WireFailure) -> ByteChannel {
+        let started = MonotonicClock.now()
+        let socket = try TCPSocket.connect(host: proxy?.host ?? HTTPTransport.bare(key.host),
+                                           port: proxy?.port ?? key.port,
+                                           connectTimeout: options.connectTimeout,
+                                           readTimeout: options.readTimeout, cancellation: cancellation)
+        // The connect timeout bounds everything up to a usable connection: TCP, the proxy's
+        // tunnel and the TLS handshake.
+        let remaining = { max(0.001, self.options.connectTimeout - (MonotonicClock.now() - started)) }
+        if let proxy, key.scheme == "https" {
+            try HTTPTransport.openTunnel(through: socket, proxy: proxy, to: key, timeout: remaining())
+        }
+        guard key.scheme == "https" else { return socket }
+        return try TLSChannel(socket: socket, host: HTTPTransport.bare(key.host), context: tlsContext, timeout: remaining())
     }
 
-    func cancel() {
-        lock.lock()
-        cancelled = true
-        let task = self.task
-        lock.unlock()
-        task?.cancel()
+    /// `CONNECT host:port` through a forward proxy; the tunnel then carries our TLS.
+    static func openTunnel(through socket: TCPSocket, proxy: ProxySettings.Proxy,
+                           to key: ConnectionPool.Key, timeout: Double) throws(WireFailure) {
+        let authority = key.host.contains(":") ? "[\(key.host)]:\(key.port)" : "\(key.host):\(key.port)"
+        var text = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\n"
+        if let credentials = proxy.credentials {
+            text += "Proxy-Authorization: Basic \(Data(credentials.utf8).base64EncodedString())\r\n"
+        }
+        text += "\r\n"
+        let request = Array(text.utf8)
+        try socket.write(request)
+        var reader = HTTPResponseReader { (buffer) throws(WireFailure) -> Int in
+            try socket.wait(for: Int16(POLLIN), timeout: timeout, onTimeout: .connectTimeout)
+            return try socket.read(into: buffer)
+        }
+        let answer: HTTPResponseReader.Result
+        do {
+            answer = try reader.read(method: "CONNECT")
+        } catch .closed(let detail, _) {
+            throw .proxy("proxy \(proxy.host):\(proxy.port) closed the connection instead of opening a tunnel (\(detail))")
+        }
+        guard (200..<300).contains(answer.response.status) else {
+            throw .proxy("proxy \(proxy.host):\(proxy.port) refused the tunnel to \(authority): HTTP \(answer.response.status)")
+        }
+    }
+
+    /// The request line and headers. Header text with CR or LF would let a value smuggle in
+    /// headers of its own, so it is refused.
+    static func head(of request: HTTPRequest, absoluteForm: Bool) throws(WireFailure) -> [UInt8] {
+        var target = request.encodedPath
+        if !request.query.isEmpty { target += "?" + request.encodedQuery }
+        if absoluteForm { target = "\(request.scheme)://\(request.hostHeader)\(target)" }
+        var text = "\(request.method) \(target) HTTP/1.1\r\n"
+        if request.headers["Host"] == nil { text += "Host: \(request.hostHeader)\r\n" }
+        for (name, value) in request.headers {
+            guard !name.isEmpty, !(name + value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                throw .other("header \(name) contains a line break")
+            }
+            text += "\(name): \(value)\r\n"
+        }
+        if request.headers["Content-Length"] == nil,
+           !request.body.isEmpty || ["PUT", "POST"].contains(request.method) {
+            text += "Content-Length: \(request.body.count)\r\n"
+        }
+        text += "\r\n"
+        return Array(text.utf8)
+    }
+
+    /// An IPv6 literal as the resolver wants it, without URL brackets.
+    static func bare(_ host: String) -> String {
+        host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+    }
+
+    func transportError(_ failure: WireFailure, host: String) -> TransportError {
+        switch failure {
+        case .hostNotFound(let detail): return TransportError(.hostNotFound, host: host, detail: detail)
+        case .refused: return TransportError(.connectionRefused, host: host, detail: "connection refused")
+        case .connectTimeout:
+            return TransportError(.connectTimeout, host: host, detail: CommonOptions.formatSeconds(options.connectTimeout))
+        case .readTimeout:
+            return TransportError(.readTimeout, host: host, detail: CommonOptions.formatSeconds(options.readTimeout))
+        case .closed(let detail, _): return TransportError(.connectionLost, host: host, detail: detail)
+        case .tls(let detail): return TransportError(.tls, host: host, detail: detail)
+        case .malformedResponse(let detail): return TransportError(.malformedResponse, host: host, detail: detail)
+        case .proxy(let detail): return TransportError(.proxy, host: host, detail: detail)
+        case .cancelled: return TransportError(.cancelled, host: host, detail: "cancelled")
+        case .other(let detail): return TransportError(.other, host: host, detail: detail)
+        }
     }
 }

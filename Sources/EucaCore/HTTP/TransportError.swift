@@ -8,6 +8,8 @@ public struct TransportError: Error, Equatable, CustomStringConvertible {
         case connectionLost
         case hostNotFound
         case tls
+        case malformedResponse
+        case proxy
         case cancelled
         case other
     }
@@ -28,7 +30,8 @@ public struct TransportError: Error, Equatable, CustomStringConvertible {
 
     public var isRetryable: Bool {
         switch kind {
-        case .connectionRefused, .connectTimeout, .readTimeout, .connectionLost, .other: return true
+        case .connectionRefused, .connectTimeout, .readTimeout, .connectionLost, .malformedResponse,
+             .proxy, .other: return true
         case .hostNotFound, .tls, .cancelled: return false
         }
     }
@@ -44,7 +47,9 @@ public struct TransportError: Error, Equatable, CustomStringConvertible {
         case .readTimeout: return "\(host) sent nothing for \(detail) (--read-timeout)"
         case .connectionLost: return "connection to \(host) was lost mid-response: \(detail)"
         case .hostNotFound: return "cannot resolve host \(host): \(detail)"
-        case .tls: return "TLS failure talking to \(host): \(detail) (a private CA must be added to the system trust store: update-ca-certificates)"
+        case .tls: return "TLS failure talking to \(host): \(detail) (a cloud with its own CA: --ca-bundle FILE or AWS_CA_BUNDLE)"
+        case .malformedResponse: return "\(host) sent a response that is not valid HTTP: \(detail)"
+        case .proxy: return "cannot reach \(host) through the proxy: \(detail)"
         case .cancelled: return "request to \(host) was cancelled"
         case .other: return "request to \(host) failed: \(detail)"
         }
