@@ -66,8 +66,7 @@ public enum BundleDeleteTool {
     static func partKeys(_ s3: S3Client, _ location: BundleLocation, stem: String?) async throws -> [String] {
         let prefix = location.prefix + (stem.map { $0 + ".part." } ?? "")
         return try await RemoteBundle.list(s3, bucket: location.bucket, prefix: prefix).map(\.key).filter { key in
-            let name = key.dropFirst(location.prefix.count)
-            guard !name.contains("/"), let range = name.range(of: ".part.", options: .backwards) else { return false }
+            guard let name = location.fileName(ofKey: key), !name.contains("/"), let range = name.range(of: ".part.", options: .backwards) else { return false }
             let number = name[range.upperBound...]
             return !number.isEmpty && number.allSatisfy { $0.isASCII && $0.isNumber }
         }
