@@ -50,9 +50,21 @@ public enum BundleDeleteTool {
             }
         }
         if clear {
-            try await s3.deleteBucket(location.bucket)
+            // Only a listing made now, after the bundle's objects are gone, may decide: a server
+            // that deletes non-empty buckets would otherwise take other data with it.
+            let remaining = try await s3.listObjects(location.bucket, prefix: nil).objects
+            if shouldDeleteBucket(remainingKeys: remaining.map(\.key)) {
+                try await s3.deleteBucket(location.bucket)
+            } else {
+                s3.log("not sending DeleteBucket: \(location.bucket) still holds \(remaining.count) object(s)")
+                invocation.warn("bucket \(location.bucket) was kept: it holds other objects")
+            }
         }
     }
+
+    /// `--clear` deletes the bucket only when the listing made after the bundle was deleted
+    /// shows it empty.
+    static func shouldDeleteBucket(remainingKeys: [String]) -> Bool { remainingKeys.isEmpty }
 
     /// The parts, then the manifest (so that a delete interrupted half-way leaves a manifest
     /// that still lists what is left, or nothing).
@@ -66,8 +78,7 @@ public enum BundleDeleteTool {
     static func partKeys(_ s3: S3Client, _ location: BundleLocation, stem: String?) async throws -> [String] {
         let prefix = location.prefix + (stem.map { $0 + ".part." } ?? "")
         return try await RemoteBundle.list(s3, bucket: location.bucket, prefix: prefix).map(\.key).filter { key in
-            let name = key.dropFirst(location.prefix.count)
-            guard !name.contains("/"), let range = name.range(of: ".part.", options: .backwards) else { return false }
+            guard let name = location.fileName(ofKey: key), !name.contains("/"), let range = name.range(of: ".part.", options: .backwards) else { return false }
             let number = name[range.upperBound...]
             return !number.isEmpty && number.allSatisfy { $0.isASCII && $0.isNumber }
         }

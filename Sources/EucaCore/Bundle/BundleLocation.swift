@@ -28,6 +28,15 @@ public struct BundleLocation: Sendable, Equatable, CustomStringConvertible {
     /// The key of a file of the bundle.
     public func key(_ name: String) -> String { prefix + name }
 
+    /// The file name of `key` under this location, or nil when `key` is not under it. Keys are
+    /// matched by prefix, never cut by length: a listing may return keys that do not start with
+    /// the prefix asked for (a server or proxy collapsing the `//` of `bucket//double`), and
+    /// cutting `prefix.count` characters off those loses the start of the bundle's name.
+    public func fileName(ofKey key: String) -> String? {
+        guard key.hasPrefix(prefix) else { return nil }
+        return String(key.dropFirst(prefix.count))
+    }
+
     /// `BUCKET/KEY`, as euca2ools prints an uploaded object.
     public func path(_ name: String) -> String { "\(bucket)/\(key(name))" }
 

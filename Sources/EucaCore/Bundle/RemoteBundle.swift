@@ -43,7 +43,7 @@ public enum RemoteBundle {
     /// file names, sorted.
     public static func manifestNames(_ s3: S3Client, _ location: BundleLocation) async throws -> [String] {
         let objects = try await list(s3, bucket: location.bucket, prefix: location.prefix)
-        return objects.map { String($0.key.dropFirst(location.prefix.count)) }
+        return objects.compactMap { location.fileName(ofKey: $0.key) }
             .filter { $0.hasSuffix(".manifest.xml") && !$0.contains("/") && $0 != ".manifest.xml" }
             .sorted()
     }
