@@ -69,8 +69,19 @@ def main() -> None:
             python_pass = median_ms([python, "-c", "pass"], env, args.runs, args.warmup)
             rows.append(("euca-version (no network)", version, None))
             rows.append(("python3 -c pass (interpreter start-up only)", python_pass, python_pass / version))
+            curl = shutil.which("curl")
+            if curl:
+                curl_version = median_ms([curl, "--version"], env, args.runs, args.warmup)
+                rows.append(("curl --version (libcurl start-up only)", curl_version, curl_version / version))
             zones = median_ms([str(bin_dir / "euca-describe-availability-zones")], env, args.runs, args.warmup)
             rows.append(("euca-describe-availability-zones", zones, None))
+            if curl:
+                # The same signed POST from curl: the floor for one request from a C client.
+                curl_zones = median_ms([curl, "-sf", "-o", "/dev/null", "--aws-sigv4", "aws:amz:us-east-1:ec2",
+                                        "--user", f"{endpoint['access_key_id']}:{endpoint['secret_access_key']}",
+                                        "-d", "Action=DescribeAvailabilityZones&Version=2016-11-15",
+                                        endpoint["endpoint"]], env, args.runs, args.warmup)
+                rows.append(("curl --aws-sigv4: the same DescribeAvailabilityZones", curl_zones, curl_zones / zones))
             boto3 = median_ms([python, "-c", boto3_call], env, args.runs, args.warmup)
             rows.append(("python3 + boto3: describe_availability_zones", boto3, boto3 / zones))
             aws = shutil.which("aws")

@@ -379,6 +379,26 @@ struct FaultProxyClientTests {
         #expect(try proxy.requests().count == 3, "502 is retried like any server fault")
     }
 
+    /// A 200 that is not the action's document (a captive portal, a web server at a wrong URL)
+    /// is no success: exit 1, nothing on stdout, one line with the status, type and host.
+    @Test("HTML 200: not the service's document, so exit 1 and nothing printed", arguments: [
+        ["describe-availability-zones"],
+        ["create-volume", "-s", "1", "-z", "us-east-1a"],
+        ["allocate-address"],
+        ["download-bundle", "-b", "some-bucket", "-d", "/tmp"],
+    ])
+    func htmlPageWithStatus200(_ command: [String]) throws {
+        let moto = try MotoEndpoint.shared
+        let proxy = try FaultProxy.start(upstream: moto.endpoint, schedule: [.init(fault: .html(status: 200))])
+        defer { proxy.stop() }
+        let result = euca(command[0], Array(command.dropFirst()), env: environment(moto, through: proxy), timeout: 30)
+        #expect(result.status == 1, "\(result)")
+        #expect(result.stdout.isEmpty, "\(result)")
+        #expect(result.stderr.split(separator: "\n").count == 1, "\(result)")
+        #expect(result.stderr.contains("HTTP 200 (text/html)") && result.stderr.contains(proxy.hostHeader), "\(result)")
+        #expect(result.stderr.contains("not a "), "\(result)")
+    }
+
     @Test("500 every time: exit 1 after exactly 3 attempts (the default), and the line says so")
     func serverErrorEveryTime() throws {
         let (result, records) = try run([.init(fault: .error(status: 500, code: "InternalError"))])

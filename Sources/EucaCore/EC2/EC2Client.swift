@@ -21,11 +21,7 @@ public struct EC2Client: Sendable {
             self.sign(request, date: date)
         }
         return try await client.send(request, sign: sign) { response throws(ResponseFormatError) in
-            do {
-                return try XML.parse(response.body)
-            } catch {
-                throw ResponseFormatError(host: host, problem: "malformed XML (\(error))")
-            }
+            try ServiceDocument.parse(response, root: action + "Response", host: host)
         }
     }
 

@@ -15,12 +15,7 @@ extension S3Client {
         if let maxKeys { query.append(QueryItem("max-keys", String(maxKeys))) }
         if let prefix, !prefix.isEmpty { query.append(QueryItem("prefix", prefix)) }
         return try await perform("GET", bucket: bucket, query: query) { response, request throws(ResponseFormatError) in
-            let document: XML.Element
-            do {
-                document = try XML.parse(response.body)
-            } catch {
-                throw ResponseFormatError(host: request.http.hostHeader, problem: "malformed XML (\(error))")
-            }
+            let document = try ServiceDocument.parse(response, root: "ListBucketResult", host: request.http.hostHeader)
             return try S3ListPage.parse(document, host: request.http.hostHeader)
         }
     }

@@ -24,7 +24,7 @@ extension S3Client {
         options.apply(to: &headers)
         return try await perform("POST", bucket: bucket, key: key, query: [QueryItem("uploads", "")],
                                  headers: headers) { response, request throws(ResponseFormatError) in
-            let document = try S3Client.parseXML(response, request: request)
+            let document = try S3Client.parseXML(response, request: request, root: "InitiateMultipartUploadResult")
             guard let uploadId = document.value("UploadId") else {
                 throw ResponseFormatError(host: request.http.hostHeader, problem: "no UploadId in the InitiateMultipartUploadResult")
             }
@@ -81,7 +81,10 @@ extension S3Client {
                               body: Data, partCount: Int, expected: String?) async throws -> String {
         try await perform("POST", bucket: bucket, key: key, query: [QueryItem("uploadId", uploadId)],
                           headers: headers, body: body) { response, request throws(ResponseFormatError) in
-            let document = try S3Client.parseXML(response, request: request)
+            // moto (5.x) names the root CompleteMultipartUploadResponse; S3's documented one is
+            // CompleteMultipartUploadResult.
+            let document = try S3Client.parseXML(response, request: request, root: "CompleteMultipartUploadResult",
+                                                 alternatives: ["CompleteMultipartUploadResponse"])
             if document.name == "Error" {
                 throw ResponseFormatError(host: request.http.hostHeader, problem: "completing the upload of \(request.resourceName) failed: (\(document.value("Code") ?? "?")): \(document.value("Message") ?? "")")
             }
@@ -145,11 +148,11 @@ extension S3Client {
         return Data(xml.utf8)
     }
 
-    static func parseXML(_ response: HTTPResponse, request: S3Request) throws(ResponseFormatError) -> XML.Element {
-        do {
-            return try XML.parse(response.body)
-        } catch {
-            throw ResponseFormatError(host: request.http.hostHeader, problem: "malformed XML (\(error))")
-        }
+    /// The `root` document — or an `<Error>`, which S3 may send with status 200 while
+    /// completing an upload (the caller reports it).
+    static func parseXML(_ response: HTTPResponse, request: S3Request, root: String,
+                         alternatives: [String] = []) throws(ResponseFormatError) -> XML.Element {
+        if let document = try? XML.parse(response.body), document.name == "Error" { return document }
+        return try ServiceDocument.parse(response, root: root, alternatives: alternatives, host: request.http.hostHeader)
     }
 }

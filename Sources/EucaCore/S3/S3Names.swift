@@ -18,8 +18,7 @@ public enum S3Names {
         guard bucket.utf8.count <= 255 else {
             throw S3NameError("bucket name \(quoted(bucket)) is longer than 255 characters")
         }
-        // A bucket named "." or ".." would be collapsed out of the path by libcurl (see
-        // validateKey).
+        // "." and ".." are not bucket names; in a path they would read as dot segments.
         guard bucket != "." && bucket != ".." else {
             throw S3NameError("bucket name \(quoted(bucket)) is not a valid bucket name")
         }
@@ -44,18 +43,12 @@ public enum S3Names {
         return !looksLikeIP
     }
 
-    /// Keys we can address exactly. libcurl (under FoundationNetworking) removes `.` and `..`
-    /// path segments before sending (RFC 3986 dot-segment removal; the option that turns this
-    /// off, CURLOPT_PATH_AS_IS, is not reachable through URLSession), so `a/../b` would read or
-    /// overwrite the object `b`. Such keys are refused rather than silently mis-addressed.
+    /// Keys S3 can store and list. `.` and `..` segments are fine: our transport sends the
+    /// path exactly as signed, without RFC 3986 dot-segment removal.
     public static func validateKey(_ key: String) throws(S3NameError) {
         guard !key.isEmpty else { throw S3NameError("the object key is empty") }
         guard key.utf8.count <= maximumKeyBytes else {
             throw S3NameError("object key \(quoted(String(key.prefix(60)) + "…")) is longer than \(maximumKeyBytes) bytes")
-        }
-        for segment in key.split(separator: "/", omittingEmptySubsequences: false)
-        where segment == "." || segment == ".." {
-            throw S3NameError("object key \(quoted(key)) has a \(quoted(String(segment))) path segment, which this HTTP stack rewrites before sending; rename the object (keys with '.' or '..' between slashes cannot be addressed)")
         }
         if let control = key.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             throw S3NameError("object key \(quoted(key)) contains the control character U+\(String(control.value, radix: 16, uppercase: true)), which S3 list responses cannot represent in XML")

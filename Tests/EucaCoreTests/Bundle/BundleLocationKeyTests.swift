@@ -21,14 +21,3 @@ import Testing
         #expect(location.fileName(ofKey: "image.part.0") == "image.part.0")
     }
 }
-
-/// `euca-delete-bundle --clear` never deletes a bucket that still holds objects.
-@Suite struct BundleClearDecisionTests {
-    @Test func emptyBucketIsDeleted() {
-        #expect(BundleDeleteTool.shouldDeleteBucket(remainingKeys: []))
-    }
-
-    @Test func bucketWithOtherObjectsIsKept() {
-        #expect(!BundleDeleteTool.shouldDeleteBucket(remainingKeys: ["other/data.bin"]))
-    }
-}
