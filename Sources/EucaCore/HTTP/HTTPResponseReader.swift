@@ -217,15 +217,16 @@ struct HTTPResponseReader {
 
     /// Reads more into the buffer; false at the end of the stream.
     private mutating func fill() throws(WireFailure) -> Bool {
-        buffer = [UInt8](repeating: 0, count: 64 * 1024)
         var count = 0
         var failure: WireFailure?
         let source = self.source
-        buffer.withUnsafeMutableBytes { raw in
-            do throws(WireFailure) { count = try source(raw) } catch { failure = error }
+        // Uninitialised: zero-filling 64 KiB per read only to overwrite it is wasted work on
+        // every piece of a large body.
+        buffer = [UInt8](unsafeUninitializedCapacity: 64 * 1024) { raw, initialized in
+            do throws(WireFailure) { count = try source(UnsafeMutableRawBufferPointer(raw)) } catch { failure = error }
+            initialized = count
         }
         if let failure { throw failure }
-        buffer.removeSubrange(count...)
         position = 0
         received += count
         return count > 0

@@ -33,12 +33,7 @@ final class TLSChannel: ByteChannel {
             let result = SSL_connect(ssl)
             if result == 1 { return }
             let code = SSL_get_error(ssl, result)
-            switch code {
-            case SSL_ERROR_WANT_READ:
-                try socket.wait(for: Int16(POLLIN), timeout: deadline - MonotonicClock.now(), onTimeout: .connectTimeout)
-            case SSL_ERROR_WANT_WRITE:
-                try socket.wait(for: Int16(POLLOUT), timeout: deadline - MonotonicClock.now(), onTimeout: .connectTimeout)
-            default:
+            guard try waitIfBlocked(code, timeout: deadline - MonotonicClock.now(), onTimeout: .connectTimeout) else {
                 if socket.cancellation.isCancelled { throw .cancelled }
                 throw .tls(handshakeFailure(code: code))
             }
@@ -78,11 +73,8 @@ final class TLSChannel: ByteChannel {
             let count = SSL_read(ssl, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
             if count > 0 { return Int(count) }
             let code = SSL_get_error(ssl, count)
+            if try waitIfBlocked(code, timeout: socket.readTimeout, onTimeout: .readTimeout) { continue }
             switch code {
-            case SSL_ERROR_WANT_READ:
-                try socket.wait(for: Int16(POLLIN), timeout: socket.readTimeout, onTimeout: .readTimeout)
-            case SSL_ERROR_WANT_WRITE:
-                try socket.wait(for: Int16(POLLOUT), timeout: socket.readTimeout, onTimeout: .readTimeout)
             case SSL_ERROR_ZERO_RETURN:
                 return 0
             case SSL_ERROR_SYSCALL where ERR_peek_error() == 0:
@@ -107,16 +99,21 @@ final class TLSChannel: ByteChannel {
             let count = SSL_write(ssl, bytes.baseAddress! + offset, chunk)
             if count > 0 { offset += Int(count); continue }
             let code = SSL_get_error(ssl, count)
-            switch code {
-            case SSL_ERROR_WANT_READ:
-                try socket.wait(for: Int16(POLLIN), timeout: socket.readTimeout, onTimeout: .readTimeout)
-            case SSL_ERROR_WANT_WRITE:
-                try socket.wait(for: Int16(POLLOUT), timeout: socket.readTimeout, onTimeout: .readTimeout)
-            default:
-                if socket.cancellation.isCancelled { throw .cancelled }
-                throw .closed(detail: "TLS: \(TLSContext.lastError())", beforeResponse: true)
-            }
+            if try waitIfBlocked(code, timeout: socket.readTimeout, onTimeout: .readTimeout) { continue }
+            if socket.cancellation.isCancelled { throw .cancelled }
+            throw .closed(detail: "TLS: \(TLSContext.lastError())", beforeResponse: true)
         }
+    }
+
+    /// For SSL_ERROR_WANT_READ/WANT_WRITE (TLS may need to read to write, and the reverse),
+    /// waits for the socket and returns true; false for any other code.
+    private func waitIfBlocked(_ code: Int32, timeout: Double, onTimeout: WireFailure) throws(WireFailure) -> Bool {
+        switch code {
+        case SSL_ERROR_WANT_READ: try socket.wait(for: Int16(POLLIN), timeout: timeout, onTimeout: onTimeout)
+        case SSL_ERROR_WANT_WRITE: try socket.wait(for: Int16(POLLOUT), timeout: timeout, onTimeout: onTimeout)
+        default: return false
+        }
+        return true
     }
 
     var hasPendingInput: Bool { SSL_pending(ssl) > 0 || socket.hasPendingInput }
