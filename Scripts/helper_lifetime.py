@@ -18,10 +18,20 @@ import time
 
 log = logging.getLogger("helper")
 
+# Called, in order, by terminate() before the process exits: a helper that runs a server as
+# a child process (seaweedfs-endpoint.py) registers the child's kill here, since os._exit
+# runs no atexit handlers and finalizers.
+before_exit: list = []
+
 
 def terminate(reason: str, status: int = 0) -> None:
     log.info("stopping: %s", reason)
     try:
+        for hook in before_exit:
+            try:
+                hook()
+            except Exception:  # noqa: BLE001  (exiting anyway; the hook's failure is logged)
+                log.exception("stop hook failed")
         sys.stderr.flush()
     finally:
         os._exit(status)

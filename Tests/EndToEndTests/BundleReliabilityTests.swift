@@ -194,6 +194,60 @@ struct BundleReliabilityTests {
         try Self.expectRoundTrip(moto, stage)
     }
 
+    @Test("the S3 server killed mid-upload: exit 1, no manifest; once it is back the re-run sends only what it lacks")
+    func serverKilledMidUploadThenResumes() async throws {
+        let data = try Bundles.scratch()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let first = try SeaweedFSEndpoint.start(directory: data.path)
+        defer { first.stop() }
+        let stage = try Self.stage("serverkill", size: 1_300_000, partSize: "32K")
+        defer { stage.remove() }
+        // Slow parts, so that the server dies mid-upload; the proxy keeps one address across
+        // the restart.
+        let proxy = try FaultProxy.start(upstream: first.endpoint, schedule: [
+            .init(match: .path("\\.part\\.", method: "PUT"), fault: .delay(seconds: 0.2)),
+        ])
+        defer { proxy.stop() }
+        let env = Bundles.eucarc.merging([
+            "S3_URL": proxy.endpoint, "AWS_ACCESS_KEY_ID": first.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": first.secretAccessKey, "AWS_DEFAULT_REGION": first.region,
+            "AWS_MAX_ATTEMPTS": "2",
+        ]) { $1 }
+        let upload = try BackgroundEuca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest], env: env)
+        let deadline = Date().addingTimeInterval(60)
+        while try proxy.requests().filter({ $0.method == "PUT" && $0.key != nil && $0.status != nil }).count < 5,
+              Date() < deadline {
+            usleep(10_000)
+        }
+        first.kill()
+        let status = upload.wait()
+        #expect(status.status == 1, "\(status): \(upload.stderr)")
+        #expect(upload.stderr.hasPrefix("euca-upload-bundle: error") && upload.stderr.filter { $0 == "\n" }.count == 1,
+                "\(upload.stderr)")
+
+        let second = try SeaweedFSEndpoint.start(directory: data.path, s3Port: first.port)
+        defer { second.stop() }
+        let afterCrash = Set(try await BundleTransferCommandsTests.keys(second, stage.bucket))
+        #expect(!afterCrash.contains(stage.manifestName), "no manifest after the server died")
+        #expect(afterCrash.count >= 5 && afterCrash.count < stage.parts.count, "\(afterCrash.count) of \(stage.parts.count)")
+
+        try proxy.setSchedule([])
+        try proxy.reset()
+        let resumed = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest], env: env)
+        #expect(resumed.succeeded, "\(resumed)")
+        let puts = try proxy.requests().filter { $0.method == "PUT" }.compactMap(\.key)
+        let missing = Set(stage.parts).subtracting(afterCrash)
+        #expect(Set(puts.dropLast()) == missing && puts.count == missing.count + 1 && puts.last == stage.manifestName,
+                "\(puts) vs \(missing.sorted())")
+
+        let out = stage.dir.appendingPathComponent("from-restarted-server").path
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let downloaded = euca("download-and-unbundle", ["-b", stage.bucket, "-p", "disk.img", "-d", out],
+                              env: env.merging(["S3_URL": second.endpoint]) { $1 })
+        #expect(downloaded.succeeded, "\(downloaded)")
+        #expect(Bundles.sha1(out + "/disk.img") == Bundles.sha1(stage.image))
+    }
+
     // MARK: - Transient and permanent faults on upload
 
     @Test("503 SlowDown once per part and a 500 on the manifest: the upload rides them out")
@@ -556,11 +610,17 @@ final class BackgroundEuca {
         process.currentDirectoryURL = home
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
         try process.run()
     }
 
     deinit { try? FileManager.default.removeItem(at: home) }
+
+    private var stderrPath: String { home.appendingPathComponent(".stderr").path }
+
+    /// What the command wrote on stderr so far.
+    var stderr: String { (try? String(contentsOfFile: stderrPath, encoding: .utf8)) ?? "" }
 
     func kill() { Glibc.kill(process.processIdentifier, SIGKILL) }
 

@@ -5,7 +5,8 @@ import Testing
 /// euca-upload-bundle, euca-download-bundle, euca-delete-bundle, euca-download-and-unbundle,
 /// euca-bundle-and-upload-image and euca-install-image, run as built against moto with
 /// signature checking on (S3 and EC2 on the same endpoint), and the whole workflow
-/// bundle → upload → register → describe → download-and-unbundle.
+/// bundle → upload → register → describe → download-and-unbundle. The tests that need S3 alone
+/// also run against SeaweedFS, with SigV4 and SigV2 (see `S3Target`).
 @Suite("Bundle transfer commands")
 struct BundleTransferCommandsTests {
     typealias Bundles = BundleCommandsTests
@@ -13,6 +14,20 @@ struct BundleTransferCommandsTests {
     /// The endpoint and a sourced eucarc's bundling credentials.
     static func environment(_ moto: MotoEndpoint) -> [String: String] {
         endpointEnv(moto).merging(Bundles.eucarc) { $1 }
+    }
+
+    /// A sourced eucarc's bundling credentials and the target's S3 endpoint and keys.
+    static func environment(_ target: S3Target) throws -> [String: String] {
+        let server = try target.server()
+        return Bundles.eucarc.merging([
+            "S3_URL": server.endpoint, "AWS_ACCESS_KEY_ID": server.accessKeyId,
+            "AWS_SECRET_ACCESS_KEY": server.secretAccessKey, "AWS_DEFAULT_REGION": server.region,
+        ]) { $1 }
+    }
+
+    /// The flags that select the target's signature version.
+    static func flags(_ target: S3Target) -> [String] {
+        target.signatureVersion == .v2 ? ["--signature-version", "2"] : []
     }
 
     static func uniqueBucket(_ purpose: String) -> String {
@@ -36,8 +51,8 @@ struct BundleTransferCommandsTests {
         try BundleManifest.read(contentsOf: manifest).parts.map(\.filename)
     }
 
-    static func keys(_ moto: MotoEndpoint, _ bucket: String) async throws -> [String] {
-        try await S3ClientTests.client(moto).listObjects(bucket).objects.map(\.key).sorted()
+    static func keys(_ server: any S3TestEndpoint, _ bucket: String) async throws -> [String] {
+        try await S3ClientTests.client(server).listObjects(bucket).objects.map(\.key).sorted()
     }
 
     // MARK: - Help and bad input
@@ -200,58 +215,59 @@ struct BundleTransferCommandsTests {
 
     // MARK: - Resume
 
-    @Test("a second upload sends only the parts missing or different, then the manifest")
-    func uploadResumes() async throws {
-        let moto = try MotoEndpoint.shared
-        let proxy = try FaultProxy.start(upstream: moto.endpoint)
+    @Test("a second upload sends only the parts missing or different, then the manifest",
+          arguments: S3Target.allCases)
+    func uploadResumes(_ target: S3Target) async throws {
+        let proxy = try FaultProxy.start(upstream: try target.server().endpoint)
         defer { proxy.stop() }
-        var env = Self.environment(moto)
+        var env = try Self.environment(target)
         env["S3_URL"] = proxy.endpoint
+        let v = Self.flags(target)
         let dir = try Bundles.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (image, manifest) = try Self.bundle(in: dir, size: 2_000_000)
         let bucket = Self.uniqueBucket("resume")
-        let first = euca("upload-bundle", ["-b", bucket, "-m", manifest], env: env)
+        let first = euca("upload-bundle", ["-b", bucket, "-m", manifest] + v, env: env)
         #expect(first.succeeded, "\(first)")
         // One part lost, one replaced by other bytes of the same size.
-        let s3 = S3ClientTests.client(moto)
+        let s3 = try S3ClientTests.client(target)
         try await s3.deleteObject(bucket, "disk.img.part.03")
         try await s3.putObject(bucket, "disk.img.part.05", data: Data(repeating: 7, count: 256 * 1024))
         try proxy.reset()
-        let second = euca("upload-bundle", ["-b", bucket, "-m", manifest], env: env)
+        let second = euca("upload-bundle", ["-b", bucket, "-m", manifest] + v, env: env)
         #expect(second.succeeded && second.stdout == "Uploaded \(bucket)/disk.img.manifest.xml\n", "\(second)")
         let puts = try proxy.requests().filter { $0.method == "PUT" }.compactMap(\.key)
         // The manifest is stored already, with the same bytes: it stays as it is.
         #expect(puts.sorted() == ["disk.img.part.03", "disk.img.part.05"], "\(puts)")
         let out = dir.appendingPathComponent("o").path
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let unbundled = euca("download-and-unbundle", ["-b", bucket, "-p", "disk.img", "-d", out], env: env)
+        let unbundled = euca("download-and-unbundle", ["-b", bucket, "-p", "disk.img", "-d", out] + v, env: env)
         #expect(unbundled.succeeded, "\(unbundled)")
         #expect(Bundles.sha1(out + "/disk.img") == Bundles.sha1(image))
         // A third run sends only the manifest? No: nothing changed, so only the lookups.
         try proxy.reset()
-        #expect(euca("upload-bundle", ["-b", bucket, "-m", manifest], env: env).succeeded)
+        #expect(euca("upload-bundle", ["-b", bucket, "-m", manifest] + v, env: env).succeeded)
         #expect(try proxy.requests().filter { $0.method == "PUT" }.isEmpty)
     }
 
-    @Test("download-bundle keeps the parts already downloaded and checked")
-    func downloadResumes() async throws {
-        let moto = try MotoEndpoint.shared
-        let proxy = try FaultProxy.start(upstream: moto.endpoint)
+    @Test("download-bundle keeps the parts already downloaded and checked", arguments: S3Target.allCases)
+    func downloadResumes(_ target: S3Target) async throws {
+        let proxy = try FaultProxy.start(upstream: try target.server().endpoint)
         defer { proxy.stop() }
-        var env = Self.environment(moto)
+        var env = try Self.environment(target)
+        let v = Self.flags(target)
         let dir = try Bundles.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (_, manifest) = try Self.bundle(in: dir, size: 1_000_000)
         let bucket = Self.uniqueBucket("dlresume")
-        #expect(euca("upload-bundle", ["-b", bucket, "-m", manifest], env: env).succeeded)
+        #expect(euca("upload-bundle", ["-b", bucket, "-m", manifest] + v, env: env).succeeded)
         env["S3_URL"] = proxy.endpoint
         let parts = dir.appendingPathComponent("dl").path
-        #expect(euca("download-bundle", ["-b", bucket, "-p", "disk.img", "-d", parts], env: env).succeeded)
+        #expect(euca("download-bundle", ["-b", bucket, "-p", "disk.img", "-d", parts] + v, env: env).succeeded)
         try FileManager.default.removeItem(atPath: parts + "/disk.img.part.01")
         try Data("damaged".utf8).write(to: URL(fileURLWithPath: parts + "/disk.img.part.02"))
         try proxy.reset()
-        let again = euca("download-bundle", ["-b", bucket, "-p", "disk.img", "-d", parts], env: env)
+        let again = euca("download-bundle", ["-b", bucket, "-p", "disk.img", "-d", parts] + v, env: env)
         #expect(again.succeeded, "\(again)")
         let gets = try proxy.requests().filter { $0.method == "GET" }.compactMap(\.key).sorted()
         #expect(gets == ["disk.img.manifest.xml", "disk.img.part.01", "disk.img.part.02"], "\(gets)")
@@ -261,45 +277,78 @@ struct BundleTransferCommandsTests {
 
     // MARK: - Delete
 
-    @Test("delete-bundle: by prefix, by local manifest, with the manifest gone, every bundle, --clear")
-    func deleteBundle() async throws {
-        let moto = try MotoEndpoint.shared
-        let env = Self.environment(moto)
+    @Test("delete-bundle: by prefix, by local manifest, with the manifest gone, every bundle, --clear",
+          arguments: S3Target.allCases)
+    func deleteBundle(_ target: S3Target) async throws {
+        let env = try Self.environment(target)
+        let v = Self.flags(target)
+        let s3 = try S3ClientTests.client(target)
         let dir = try Bundles.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (_, manifest) = try Self.bundle(in: dir, size: 600_000)
         let bucket = Self.uniqueBucket("delete")
         for prefix in ["a", "b", "c"] {
-            #expect(euca("upload-bundle", ["-b", "\(bucket)/\(prefix)", "-m", manifest], env: env).succeeded)
+            #expect(euca("upload-bundle", ["-b", "\(bucket)/\(prefix)", "-m", manifest] + v, env: env).succeeded)
         }
-        #expect(euca("upload-bundle", ["-b", bucket, "-m", manifest], env: env).succeeded)
+        #expect(euca("upload-bundle", ["-b", bucket, "-m", manifest] + v, env: env).succeeded)
 
         // -p NAME
-        let byPrefix = euca("delete-bundle", ["-b", "\(bucket)/a", "-p", "disk.img"], env: env)
+        let byPrefix = euca("delete-bundle", ["-b", "\(bucket)/a", "-p", "disk.img"] + v, env: env)
         #expect(byPrefix.succeeded && byPrefix.stdout.isEmpty && byPrefix.stderr.isEmpty, "\(byPrefix)")
-        #expect(try await Self.keys(moto, bucket).allSatisfy { !$0.hasPrefix("a/") })
+        #expect(try await Self.keys(try target.server(), bucket).allSatisfy { !$0.hasPrefix("a/") })
         // -m with a local manifest file (1.x)
-        #expect(euca("delete-bundle", ["-b", "\(bucket)/b", "-m", manifest], env: env).succeeded)
-        #expect(try await Self.keys(moto, bucket).allSatisfy { !$0.hasPrefix("b/") })
+        #expect(euca("delete-bundle", ["-b", "\(bucket)/b", "-m", manifest] + v, env: env).succeeded)
+        #expect(try await Self.keys(try target.server(), bucket).allSatisfy { !$0.hasPrefix("b/") })
         // The manifest already gone: the parts are found by listing.
-        try await S3ClientTests.client(moto).deleteObject(bucket, "c/disk.img.manifest.xml")
-        let gone = euca("delete-bundle", ["-b", "\(bucket)/c", "-p", "disk.img"], env: env)
+        try await s3.deleteObject(bucket, "c/disk.img.manifest.xml")
+        let gone = euca("delete-bundle", ["-b", "\(bucket)/c", "-p", "disk.img"] + v, env: env)
         #expect(gone.succeeded, "\(gone)")
-        #expect(try await Self.keys(moto, bucket).allSatisfy { !$0.hasPrefix("c/") })
-        let nothing = euca("delete-bundle", ["-b", "\(bucket)/c", "-p", "disk.img"], env: env)
+        #expect(try await Self.keys(try target.server(), bucket).allSatisfy { !$0.hasPrefix("c/") })
+        let nothing = euca("delete-bundle", ["-b", "\(bucket)/c", "-p", "disk.img"] + v, env: env)
         #expect(nothing.status == 1 && nothing.stderr.contains("no parts of disk.img are stored there either"), "\(nothing)")
 
         // Every bundle in the bucket (1.x), a stray part left by a failed upload, and --clear.
-        try await S3ClientTests.client(moto).putObject(bucket, "orphan.img.part.00", data: Data("x".utf8))
-        let all = euca("delete-bundle", ["-b", bucket, "--clear"], env: env)
+        try await s3.putObject(bucket, "orphan.img.part.00", data: Data("x".utf8))
+        let all = euca("delete-bundle", ["-b", bucket, "--clear"] + v, env: env)
         #expect(all.succeeded, "\(all)")
-        #expect(try await !S3ClientTests.client(moto).bucketExists(bucket))
+        #expect(try await !s3.bucketExists(bucket))
     }
 
-    @Test("download-bundle without -p or -m downloads every bundle in the bucket (1.x)")
-    func downloadEveryBundle() throws {
-        let moto = try MotoEndpoint.shared
-        let env = Self.environment(moto)
+    /// SeaweedFS deletes a bucket with everything in it; --clear must remove only a bucket
+    /// that a listing has just shown to be empty, whatever the bundle's name.
+    @Test("--clear keeps a bucket that holds anything else", arguments: S3Target.allCases)
+    func clearKeepsOtherData(_ target: S3Target) async throws {
+        let env = try Self.environment(target)
+        let v = Self.flags(target)
+        let s3 = try S3ClientTests.client(target)
+        let dir = try Bundles.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (_, manifest) = try Self.bundle(in: dir, size: 300_000)
+        let bucket = Self.uniqueBucket("clear")
+        #expect(euca("upload-bundle", ["-b", "\(bucket)/keep", "-m", manifest] + v, env: env).succeeded)
+        #expect(euca("upload-bundle", ["-b", "\(bucket)/gone", "-m", manifest] + v, env: env).succeeded)
+        let kept = try await Self.keys(try target.server(), bucket).filter { $0.hasPrefix("keep/") }
+
+        // No such bundle: nothing of it is stored, so it is "deleted", but the bucket stays.
+        let absent = euca("delete-bundle", ["-b", bucket, "-p", "no-such-image", "--clear"] + v, env: env)
+        #expect(absent.succeeded && absent.stderr == "euca-delete-bundle: warning: bucket \(bucket) was kept: it holds other objects\n",
+                "\(absent)")
+        let one = euca("delete-bundle", ["-b", "\(bucket)/gone", "-p", "disk.img", "--clear"] + v, env: env)
+        #expect(one.succeeded && one.stderr.contains("bucket \(bucket) was kept: it holds other objects"), "\(one)")
+        #expect(try await Self.keys(try target.server(), bucket) == kept)
+        #expect(kept.contains("keep/disk.img.manifest.xml"))
+
+        // The last bundle gone, the bucket is empty and --clear removes it.
+        let last = euca("delete-bundle", ["-b", "\(bucket)/keep", "-p", "disk.img", "--clear"] + v, env: env)
+        #expect(last.succeeded && last.stderr.isEmpty, "\(last)")
+        #expect(try await !s3.bucketExists(bucket))
+    }
+
+    @Test("download-bundle without -p or -m downloads every bundle in the bucket (1.x)",
+          arguments: S3Target.allCases)
+    func downloadEveryBundle(_ target: S3Target) throws {
+        let env = try Self.environment(target)
+        let v = Self.flags(target)
         let dir = try Bundles.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let (_, one) = try Self.bundle(in: dir, name: "one.img", size: 300_000)
@@ -307,12 +356,12 @@ struct BundleTransferCommandsTests {
         try FileManager.default.createDirectory(at: two, withIntermediateDirectories: true)
         let (_, other) = try Self.bundle(in: two, name: "two.img", size: 200_000)
         let bucket = Self.uniqueBucket("every")
-        #expect(euca("upload-bundle", ["-b", bucket, "-m", one], env: env).succeeded)
-        #expect(euca("upload-bundle", ["-b", bucket, "-m", other], env: env).succeeded)
-        let target = dir.appendingPathComponent("all").path
-        let result = euca("download-bundle", ["-b", bucket, "-d", target], env: env)
+        #expect(euca("upload-bundle", ["-b", bucket, "-m", one] + v, env: env).succeeded)
+        #expect(euca("upload-bundle", ["-b", bucket, "-m", other] + v, env: env).succeeded)
+        let into = dir.appendingPathComponent("all").path
+        let result = euca("download-bundle", ["-b", bucket, "-d", into] + v, env: env)
         #expect(result.succeeded, "\(result)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: target).sorted()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: into).sorted()
             == (Self.partNames(one) + Self.partNames(other) + ["one.img.manifest.xml", "two.img.manifest.xml"]).sorted())
     }
 

@@ -2,11 +2,9 @@
 /// web server at a wrong URL or a load balancer's page also answer 200, and taking their HTML
 /// for an empty result would report success for work that was never done.
 public enum ServiceDocument {
-    /// The parsed body when its root element is `root` or one of `alternatives` (namespace
-    /// prefix ignored); otherwise a `ResponseFormatError` naming the status, the content type
+    /// The parsed body when its root element is `root` (namespace prefix ignored); otherwise a `ResponseFormatError` naming the status, the content type
     /// and what was expected.
-    public static func parse(_ response: HTTPResponse, root: String, alternatives: [String] = [],
-                             host: String) throws(ResponseFormatError) -> XML.Element {
+    public static func parse(_ response: HTTPResponse, root: String, host: String) throws(ResponseFormatError) -> XML.Element {
         let document: XML.Element
         do {
             document = try XML.parse(response.body)
@@ -14,7 +12,7 @@ public enum ServiceDocument {
             throw mismatch(response, root: root, host: host, found: nil)
         }
         let name = document.name.split(separator: ":").last.map(String.init) ?? document.name
-        guard name == root || alternatives.contains(name) else { throw mismatch(response, root: root, host: host, found: name) }
+        guard name == root else { throw mismatch(response, root: root, host: host, found: name) }
         return document
     }
 

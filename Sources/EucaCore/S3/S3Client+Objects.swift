@@ -11,10 +11,6 @@ extension S3Client {
     /// way) and the returned ETag checked against the same MD5 (a server that stored something
     /// else is caught; the check is a decode failure, so `ServiceClient` retries the upload).
     /// Returns the ETag, unquoted. `md5` may be passed when the caller has it already.
-    ///
-    /// The body is uploaded from `Data` with a known length on purpose: FoundationNetworking
-    /// sends stream bodies chunked (which S3 refuses without `aws-chunked` signing) and uploads
-    /// from a file at a quarter of the speed.
     @discardableResult
     public func putObject(_ bucket: String, _ key: String, data: Data,
                           options: S3PutOptions = S3PutOptions(), md5: [UInt8]? = nil) async throws -> String {
@@ -40,8 +36,8 @@ extension S3Client {
     }
 
     /// GET object into memory. The body is checked against `Content-Length` and, when the ETag
-    /// is the object's MD5, against that; a mismatch is retried. For large objects use
-    /// `getObject(_:_:to:)`, which keeps memory bounded.
+    /// is the object's MD5, against that; a mismatch is retried. `getObject(_:_:to:)` writes
+    /// it to a file that appears only when complete.
     public func getObject(_ bucket: String, _ key: String) async throws -> S3Object {
         try await perform("GET", bucket: bucket, key: key) { response, request throws(ResponseFormatError) in
             let info = try S3Client.checkedInfo(response, request: request)

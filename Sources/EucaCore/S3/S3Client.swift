@@ -1,7 +1,7 @@
 import Foundation
 
-/// The S3 REST API, as much of it as image bundles need: buckets, objects, listings and
-/// multipart uploads (the operations live in the `S3Client+…` files). Requests go through the
+/// The S3 REST API, as much of it as image bundles need: buckets, objects and listings (the
+/// operations live in the `S3Client+…` files). Requests go through the
 /// shared `ServiceClient`, so they get its retries, retry quota, clock-skew correction and
 /// redirect detection; this type adds S3 addressing, signing, integrity checks and following a
 /// bucket's region.

@@ -22,14 +22,6 @@ public enum S3ETag {
     /// The ETag a single PUT of these bytes gets: the hex MD5, unquoted.
     public static func singlePart(md5: [UInt8]) -> String { md5.hexString }
 
-    /// The ETag a multipart upload of parts with these MD5s gets, unquoted: `hex(MD5(md5₁ ‖ md5₂
-    /// ‖ …))-N`.
-    public static func multipart(partMD5s: [[UInt8]]) -> String {
-        let digest = Digest(.md5)
-        for md5 in partMD5s { digest.update(md5) }
-        return "\(digest.finalize().hexString)-\(partMD5s.count)"
-    }
-
     /// Whether `etag` is 32 hex digits, the shape of a single-PUT ETag.
     public static func isMD5Shaped(_ etag: String) -> Bool {
         let text = normalize(etag)

@@ -35,14 +35,8 @@ public struct S3ObjectInfo: Sendable, Equatable {
 
     /// From the headers of a HEAD or GET response. nil without a usable `Content-Length`.
     static func from(headers: HTTPHeaders, key: String) -> S3ObjectInfo? {
-        // A ranged GET's Content-Length is the range's; the object's size is after the slash.
-        let size: Int64?
-        if let range = headers["Content-Range"] {
-            size = S3ContentRange(range)?.total
-        } else {
-            size = headers["Content-Length"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
-        }
-        guard let size else { return nil }
+        guard let size = headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) })
+        else { return nil }
         let etag = headers["ETag"] ?? ""
         var metadata: [String: String] = [:]
         for (name, value) in headers where name.lowercased().hasPrefix("x-amz-meta-") {
@@ -52,27 +46,5 @@ public struct S3ObjectInfo: Sendable, Equatable {
                             etagIsContentMD5: S3ETag.isContentMD5(etag, headers: headers),
                             lastModified: headers["Last-Modified"].flatMap(HTTPDate.parse),
                             contentType: headers["Content-Type"], metadata: metadata)
-    }
-}
-
-/// `Content-Range: bytes FIRST-LAST/TOTAL` of a 206 response.
-struct S3ContentRange: Equatable {
-    var first: Int64
-    var last: Int64
-    var total: Int64
-
-    init?(_ header: String) {
-        let text = header.trimmingCharacters(in: .whitespaces)
-        guard text.lowercased().hasPrefix("bytes ") else { return nil }
-        let spec = text.dropFirst("bytes ".count)
-        let halves = spec.split(separator: "/", maxSplits: 1)
-        guard halves.count == 2, let total = Int64(halves[1]) else { return nil }
-        let bounds = halves[0].split(separator: "-", maxSplits: 1)
-        guard bounds.count == 2, let first = Int64(bounds[0]), let last = Int64(bounds[1]),
-              first <= last, last < total
-        else { return nil }
-        self.first = first
-        self.last = last
-        self.total = total
     }
 }

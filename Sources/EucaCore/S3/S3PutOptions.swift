@@ -17,7 +17,7 @@ public enum S3CannedACL: String, Sendable, Equatable, CaseIterable, CustomString
     public var description: String { rawValue }
 }
 
-/// Optional headers of an object upload (single PUT or multipart initiation).
+/// Optional headers of an object upload.
 public struct S3PutOptions: Sendable, Equatable {
     public var acl: S3CannedACL?
     /// Sent as `Content-Type`; `application/octet-stream` when nil. Always sent: SigV2 signs

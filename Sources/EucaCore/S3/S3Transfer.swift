@@ -24,11 +24,8 @@ public struct S3UploadReport: Sendable, Equatable {
 /// Many-object operations for bundles: parallel upload with resume and a final object that
 /// lands last, parallel verified download, and deletion of a list or a whole prefix.
 ///
-/// Concurrency is bounded (default `defaultConcurrency`), and so is memory: an upload holds at
-/// most `concurrency` files in memory at once (bundle parts are 10 MiB), a download at most
-/// `concurrency` pieces of `S3Client.defaultDownloadChunkSize`. FoundationNetworking copies a
-/// request body once more while sending it, so the process grows by about 2-3 × part size per
-/// request in flight (measured: ~40 MiB at concurrency 1, ~110 MiB at 4 for 10 MiB parts),
+/// Concurrency is bounded (default `defaultConcurrency`), and so is memory: an upload or a
+/// download holds at most `concurrency` objects in memory at once (bundle parts are 10 MiB),
 /// whatever the size of the bundle.
 ///
 /// Each request is retried on its own by the `ServiceClient` (including a part whose stored
@@ -41,8 +38,7 @@ public struct S3Transfer: Sendable {
     /// Requests in flight at once: two per core, at least 4 and at most 8. Each request spends
     /// most of its time waiting on the network or the server, and per part the client only
     /// hashes (MD5 and SHA-256 at ~0.6 GB/s together), so a few per core keep a local endpoint
-    /// busy; 8 is also the transport's per-host connection limit, beyond which requests only
-    /// queue inside URLSession while holding their part in memory.
+    /// busy. Each request in flight holds one pooled connection and one part in memory.
     public static var defaultConcurrency: Int {
         min(8, max(4, 2 * ProcessInfo.processInfo.activeProcessorCount))
     }
@@ -163,65 +159,11 @@ public struct S3Transfer: Sendable {
         return String(decoding: prefix, as: UTF8.self)
     }
 
-    /// The whole file in memory: `Data(contentsOf:)` is the fast path for 10 MiB parts, and
-    /// uploading from `Data` is what keeps FoundationNetworking fast (see `S3Client.putObject`).
+    /// The whole file in memory: `Data(contentsOf:)` is the fast path for 10 MiB parts, which
+    /// are hashed (MD5 and SHA-256 for the signature) before they are sent.
     static func read(_ file: URL) throws -> Data {
         do {
             return try Data(contentsOf: file)
-        } catch {
-            throw S3Error("cannot read \(file.path): \((error as NSError).localizedDescription)")
-        }
-    }
-
-    /// Uploads one file under `key`: a single PUT up to `partSize`, a multipart upload of
-    /// `partSize` pieces above it (raised if needed to stay within 10,000 parts), read from the
-    /// file piece by piece so memory holds at most `concurrency` pieces.
-    @discardableResult
-    public func uploadFile(_ file: URL, bucket: String, key: String,
-                           options: S3PutOptions = S3PutOptions(),
-                           partSize: Int = 16 * 1024 * 1024,
-                           progress: (@Sendable (Int64) -> Void)? = nil) async throws -> String {
-        let size: Int64
-        do {
-            let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
-            size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-        } catch {
-            throw S3Error("cannot read \(file.path): \((error as NSError).localizedDescription)")
-        }
-        var pieceSize = Int64(max(partSize, S3Client.minimumPartSize))
-        if size <= pieceSize {
-            let data = try S3Transfer.read(file)
-            let etag = try await client.putObject(bucket, key, data: data, options: options)
-            progress?(Int64(data.count))
-            return etag
-        }
-        let maximumParts = Int64(S3Client.maximumPartCount)
-        if (size + pieceSize - 1) / pieceSize > maximumParts {
-            pieceSize = (size + maximumParts - 1) / maximumParts
-        }
-        let partCount = Int((size + pieceSize - 1) / pieceSize)
-        let pieceLength = pieceSize
-        return try await client.putObjectMultipart(
-            bucket, key, partCount: partCount, options: options, concurrency: concurrency,
-            progress: progress
-        ) { number in
-            let offset = Int64(number - 1) * pieceLength
-            return try S3Transfer.readPiece(file, offset: offset, length: Int(min(pieceLength, size - offset)))
-        }
-    }
-
-    static func readPiece(_ file: URL, offset: Int64, length: Int) throws -> Data {
-        do {
-            let handle = try FileHandle(forReadingFrom: file)
-            defer { try? handle.close() }
-            try handle.seek(toOffset: UInt64(offset))
-            let data = try handle.read(upToCount: length) ?? Data()
-            guard data.count == length else {
-                throw S3Error("\(file.path) ended at \(offset + Int64(data.count)) bytes while being uploaded (it changed?)")
-            }
-            return data
-        } catch let error as S3Error {
-            throw error
         } catch {
             throw S3Error("cannot read \(file.path): \((error as NSError).localizedDescription)")
         }
