@@ -56,15 +56,25 @@ public final class HTTPTransport: Sendable {
         }
         switch result {
         case .success(let response): return response
-        case .failure(let failure): throw transportError(failure, host: request.hostHeader)
+        case .failure(let failure):
+            // Through a proxy, a refusal or a timeout may be the proxy's: name both.
+            let proxy = self.proxy(for: request).map { " (through proxy \($0.host):\($0.port))" } ?? ""
+            throw transportError(failure, host: request.hostHeader + proxy)
         }
+    }
+
+    func proxy(for request: HTTPRequest) -> ProxySettings.Proxy? {
+        options.proxies.proxy(scheme: request.scheme, host: request.host,
+                              port: request.port ?? (request.scheme == "https" ? 443 : 80))
     }
 
     func exchange(_ request: HTTPRequest, _ cancellation: CancellationSwitch) -> Result<HTTPResponse, WireFailure> {
         do throws(WireFailure) {
             let port = request.port ?? (request.scheme == "https" ? 443 : 80)
-            let proxy = options.proxies.proxy(scheme: request.scheme, host: request.host, port: port)
-            let head = try HTTPTransport.head(of: request, absoluteForm: proxy != nil && request.scheme == "http")
+            let proxy = proxy(for: request)
+            // Through a proxy, http requests go to the proxy in absolute form; https ones
+            // through a tunnel, in which the proxy sees nothing.
+            let head = try HTTPTransport.head(of: request, proxy: request.scheme == "http" ? proxy : nil)
             let key = ConnectionPool.Key(scheme: request.scheme, host: request.host, port: port)
             if let channel = pool.checkOut(key) {
                 channel.attach(cancellation)
@@ -125,7 +135,7 @@ public final class HTTPTransport: Sendable {
         let authority = key.host.contains(":") ? "[\(key.host)]:\(key.port)" : "\(key.host):\(key.port)"
         var text = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\n"
         if let credentials = proxy.credentials {
-            text += "Proxy-Authorization: Basic \(Data(credentials.utf8).base64EncodedString())\r\n"
+            text += "Proxy-Authorization: \(basicCredentials(credentials))\r\n"
         }
         text += "\r\n"
         let request = Array(text.utf8)
@@ -145,14 +155,19 @@ public final class HTTPTransport: Sendable {
         }
     }
 
-    /// The request line and headers. Header text with CR or LF would let a value smuggle in
+    /// The request line and headers; with `proxy`, in the absolute form a forward proxy
+    /// expects, with its credentials (added here, after signing and outside the `--debug`
+    /// dump of the signed headers). Header text with CR or LF would let a value smuggle in
     /// headers of its own, so it is refused.
-    static func head(of request: HTTPRequest, absoluteForm: Bool) throws(WireFailure) -> [UInt8] {
+    static func head(of request: HTTPRequest, proxy: ProxySettings.Proxy? = nil) throws(WireFailure) -> [UInt8] {
         var target = request.encodedPath
         if !request.query.isEmpty { target += "?" + request.encodedQuery }
-        if absoluteForm { target = "\(request.scheme)://\(request.hostHeader)\(target)" }
+        if proxy != nil { target = "\(request.scheme)://\(request.hostHeader)\(target)" }
         var text = "\(request.method) \(target) HTTP/1.1\r\n"
         if request.headers["Host"] == nil { text += "Host: \(request.hostHeader)\r\n" }
+        if let credentials = proxy?.credentials {
+            text += "Proxy-Authorization: \(HTTPTransport.basicCredentials(credentials))\r\n"
+        }
         for (name, value) in request.headers {
             guard !name.isEmpty, !(name + value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
                 throw .other("header \(name) contains a line break")
@@ -165,6 +180,10 @@ public final class HTTPTransport: Sendable {
         }
         text += "\r\n"
         return Array(text.utf8)
+    }
+
+    static func basicCredentials(_ userAndPassword: String) -> String {
+        "Basic " + Data(userAndPassword.utf8).base64EncodedString()
     }
 
     /// An IPv6 literal as the resolver wants it, without URL brackets.
