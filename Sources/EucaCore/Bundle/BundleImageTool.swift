@@ -77,7 +77,7 @@ public enum BundleImageTool {
             if !mappings.isEmpty { throw UsageError("argument -B/--block-device-mappings: not compatible with image type 'ramdisk'") }
         }
         let productCodes = arguments.strings("productcodes")
-            .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+            .flatMap { $0.split(separator: ",").map { $0.trimmed() } }
             .filter { !$0.isEmpty }
 
         // Who the bundle is for.

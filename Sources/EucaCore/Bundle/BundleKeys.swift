@@ -31,7 +31,7 @@ public struct BundleKeys: Sendable, Equatable {
 
     /// 16 bytes from exactly 32 hex digits (either case, surrounding whitespace ignored).
     static func parseHex(_ text: String) -> [UInt8]? {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed()
         guard trimmed.utf8.count == 32, let bytes = Hex.bytes(fromHex: trimmed) else { return nil }
         return bytes
     }

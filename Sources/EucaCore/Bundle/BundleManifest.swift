@@ -211,7 +211,7 @@ public struct BundleManifest: Sendable, Equatable {
             throw ManifestError("not a bundle manifest (the document is <\(root.name)>, not <manifest>)")
         }
         func required(_ element: XML.Element?, _ path: String) throws -> String {
-            guard let text = element?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            guard let text = element?.text.trimmed(), !text.isEmpty else {
                 throw ManifestError("the manifest has no \(path)")
             }
             return text
@@ -224,7 +224,7 @@ public struct BundleManifest: Sendable, Equatable {
             return value
         }
         func optional(_ element: XML.Element?) -> String? {
-            guard let text = element?.text.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            guard let text = element?.text.trimmed(), !text.isEmpty else {
                 return nil
             }
             return text

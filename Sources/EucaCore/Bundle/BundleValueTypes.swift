@@ -18,16 +18,16 @@ extension ValueType {
         value throws(ValueError) in
         var fields: [Field] = []
         for item in value.split(separator: ",", omittingEmptySubsequences: false) {
-            let mapping = item.trimmingCharacters(in: .whitespaces)
+            let mapping = item.trimmed()
             if mapping.isEmpty { continue }
             let bits = mapping.split(separator: "=", omittingEmptySubsequences: false)
             guard bits.count == 2,
-                  !bits[0].trimmingCharacters(in: .whitespaces).isEmpty,
-                  !bits[1].trimmingCharacters(in: .whitespaces).isEmpty else {
+                  !bits[0].trimmed().isEmpty,
+                  !bits[1].trimmed().isEmpty else {
                 throw ValueError("invalid device mapping \(quoted(mapping)) (must have format VIRTUAL=DEVICE)")
             }
-            fields.append(Field(bits[0].trimmingCharacters(in: .whitespaces),
-                                bits[1].trimmingCharacters(in: .whitespaces)))
+            fields.append(Field(bits[0].trimmed(),
+                                bits[1].trimmed()))
         }
         guard !fields.isEmpty else { throw .expected("VIRTUAL=DEVICE,...", got: value) }
         return fields
@@ -54,7 +54,7 @@ extension ValueType {
 public enum FileSize {
     /// `1234`, `10M`, `10MiB`, `2g`, `1.5G` → bytes; nil if not a size.
     public static func parse(_ text: String) -> UInt64? {
-        var body = text.trimmingCharacters(in: .whitespaces).lowercased()
+        var body = text.trimmed().lowercased()
         if body.hasSuffix("ib") { body.removeLast(2) } else if body.hasSuffix("b") { body.removeLast() }
         let units: [Character: Double] = ["k": 1024, "m": 1_048_576, "g": 1_073_741_824, "t": 1_099_511_627_776]
         var multiplier: Double = 1

@@ -62,7 +62,7 @@ public enum RemoteBundle {
             return try await s3.perform("GET", bucket: bucket, key: key) { response, request throws(ResponseFormatError) in
                 let body = response.body
                 let host = request.http.hostHeader
-                if let announced = response.headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) }),
+                if let announced = response.headers["Content-Length"].flatMap({ Int64($0.trimmed()) }),
                    announced != Int64(body.count) {
                     throw ResponseFormatError(host: host, problem: "got \(body.count) bytes of \(request.resourceName), Content-Length said \(announced)")
                 }

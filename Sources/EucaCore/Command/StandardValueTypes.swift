@@ -19,7 +19,7 @@ extension ValueType {
             ? "an integer of at least \(range.lowerBound)"
             : "an integer from \(range.lowerBound) to \(range.upperBound)"
         return ValueType(expected: form) { value throws(ValueError) in
-            guard let n = Int(value.trimmingCharacters(in: .whitespaces)), range.contains(n) else {
+            guard let n = Int(value.trimmed()), range.contains(n) else {
                 throw .expected(form, got: value)
             }
             return .scalar(String(n))

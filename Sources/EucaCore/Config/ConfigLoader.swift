@@ -54,7 +54,7 @@ public struct ConfigLoader: Sendable {
 
     /// nil when the file does not exist; an error when it exists but cannot be read or parsed.
     func readIni(_ path: String) throws(ConfigError) -> IniFile? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard ConfigLoader.exists(path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError("cannot read configuration file \(path)")
         }
@@ -74,9 +74,13 @@ public struct ConfigLoader: Sendable {
                        credentialFile: try loadCredentialFile(), service: service)
     }
 
+    /// `access(2)` rather than FileManager, whose path handling goes through NSString: every
+    /// command looks for half a dozen configuration files that are usually absent.
+    static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
     static func glob(_ pattern: String) -> [String] {
         guard pattern.contains(where: { "*?[".contains($0) }) else {
-            return FileManager.default.fileExists(atPath: pattern) ? [pattern] : []
+            return exists(pattern) ? [pattern] : []
         }
         var result = glob_t()
         defer { globfree(&result) }

@@ -30,7 +30,7 @@ public struct IniFile: Sendable, Equatable {
         var lastKey: String?
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmed()
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") {
                 continue
             }
@@ -44,7 +44,7 @@ public struct IniFile: Sendable, Equatable {
                 guard trimmed.hasSuffix("]"), trimmed.count > 2 else {
                     throw ParseError(path: path, line: offset + 1, problem: "malformed section header \(quoted(trimmed))")
                 }
-                let name = trimmed.dropFirst().dropLast().trimmingCharacters(in: .whitespaces)
+                let name = trimmed.dropFirst().dropLast().trimmed()
                 sections.append(Section(name: name, values: [:]))
                 lastKey = nil
                 continue
@@ -52,11 +52,11 @@ public struct IniFile: Sendable, Equatable {
             guard let separator = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw ParseError(path: path, line: offset + 1, problem: "expected KEY = VALUE, got \(quoted(trimmed))")
             }
-            let key = trimmed[..<separator].trimmingCharacters(in: .whitespaces).lowercased()
+            let key = trimmed[..<separator].trimmed().lowercased()
             guard !key.isEmpty else {
                 throw ParseError(path: path, line: offset + 1, problem: "missing key before \(quoted(String(trimmed[separator])))")
             }
-            let value = trimmed[trimmed.index(after: separator)...].trimmingCharacters(in: .whitespaces)
+            let value = trimmed[trimmed.index(after: separator)...].trimmed()
             sections[sections.count - 1].values[key] = value
             lastKey = key
         }

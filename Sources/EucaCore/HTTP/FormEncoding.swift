@@ -9,7 +9,7 @@ public enum FormEncoding {
     }
 
     static func component(_ text: String) -> String {
-        PercentEncoding.encode(text).replacingOccurrences(of: "%20", with: "+")
+        PercentEncoding.encode(text, spaceAsPlus: true)
     }
 
     public static func decode(_ body: String) -> [QueryItem] {

@@ -19,25 +19,9 @@ public struct HTTPResponse: Sendable {
     }
 }
 
-/// RFC 1123 dates (`Date` headers, S3 SigV2) without locale surprises.
+/// HTTP dates (`Date` and `Last-Modified` headers), always in English and UTC.
 public enum HTTPDate {
-    public static func string(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
-    }
+    public static func string(_ date: Date) -> String { SigningDate.rfc1123(date) }
 
-    public static func parse(_ text: String) -> Date? {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        for pattern in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz",
-                        "EEE MMM d HH:mm:ss yyyy"] {
-            formatter.dateFormat = pattern
-            if let date = formatter.date(from: text) { return date }
-        }
-        return nil
-    }
+    public static func parse(_ text: String) -> Date? { UTCDateTime.parseHTTPDate(text) }
 }

@@ -42,7 +42,7 @@ struct HTTPResponseReader {
                 || (method == "CONNECT" && (200..<300).contains(status)) {
                 body = Data()
             } else if let encoding = headers["Transfer-Encoding"] {
-                guard encoding.trimmingCharacters(in: .whitespaces).lowercased() == "chunked" else {
+                guard encoding.trimmed().lowercased() == "chunked" else {
                     throw .malformedResponse("unsupported Transfer-Encoding \"\(encoding)\"")
                 }
                 body = try readChunked(trailers: &allHeaders)
@@ -114,7 +114,7 @@ struct HTTPResponseReader {
 
     static func contentLength(_ headers: HTTPHeaders) throws(WireFailure) -> Int? {
         let values = headers.values("Content-Length").flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmed() }
         guard let first = values.first else { return nil }
         // Repeated values must agree (RFC 9110 §8.6); differing ones mean the framing is a lie.
         guard values.allSatisfy({ $0 == first }), !first.isEmpty, first.count <= 18,
@@ -125,7 +125,7 @@ struct HTTPResponseReader {
 
     static func keepsAlive(minorVersion: Int, headers: HTTPHeaders) -> Bool {
         let tokens = headers.values("Connection").flatMap { $0.lowercased().split(separator: ",") }
-            .map { $0.trimmingCharacters(in: .whitespaces) }
+            .map { $0.trimmed() }
         if tokens.contains("close") { return false }
         return minorVersion >= 1 || tokens.contains("keep-alive")
     }

@@ -2,12 +2,15 @@
 /// characters `A-Z a-z 0-9 - . _ ~` stay as they are; everything else, including space (never
 /// `+`), is `%XX` of its UTF-8 bytes with upper-case hex.
 public enum PercentEncoding {
-    public static func encode(_ string: String, keepingSlash: Bool = false) -> String {
+    /// - Parameter spaceAsPlus: a space is `+`, as in HTML form bodies (see `FormEncoding`).
+    public static func encode(_ string: String, keepingSlash: Bool = false, spaceAsPlus: Bool = false) -> String {
         var out = [UInt8]()
         out.reserveCapacity(string.utf8.count)
         for byte in string.utf8 {
             if isUnreserved(byte) || (keepingSlash && byte == UInt8(ascii: "/")) {
                 out.append(byte)
+            } else if spaceAsPlus && byte == UInt8(ascii: " ") {
+                out.append(UInt8(ascii: "+"))
             } else {
                 out.append(UInt8(ascii: "%"))
                 out.append(hexDigits[Int(byte >> 4)])

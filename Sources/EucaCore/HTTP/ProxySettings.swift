@@ -35,7 +35,7 @@ public struct ProxySettings: Sendable, Equatable {
         }
         let all = first("all_proxy", "ALL_PROXY")
         let bypass = (first("no_proxy", "NO_PROXY")?.value ?? "")
-            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            .split(separator: ",").map { $0.trimmed().lowercased() }
             .map { $0.hasPrefix(".") ? String($0.dropFirst()) : $0 }.filter { !$0.isEmpty }
         return ProxySettings(http: try proxy(first("http_proxy", "HTTP_PROXY") ?? all),
                              https: try proxy(first("https_proxy", "HTTPS_PROXY") ?? all),

@@ -24,7 +24,7 @@ public struct S3UploadPolicy: Sendable, Equatable {
     /// as euca2ools does with `--upload-policy`), or one already in base64 (what a cloud hands
     /// out), which is checked to decode.
     public static func encodedPolicy(_ text: String) throws(ValueError) -> String {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmed()
         if trimmed.hasPrefix("{") { return Data(trimmed.utf8).base64EncodedString() }
         guard !trimmed.isEmpty, Data(base64Encoded: trimmed) != nil else {
             throw ValueError("expected a JSON policy document or its base64 encoding")

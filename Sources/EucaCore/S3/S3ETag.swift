@@ -11,7 +11,7 @@ import Foundation
 public enum S3ETag {
     /// The ETag without its quotes (and without a weak-validator `W/`), lower-cased.
     public static func normalize(_ etag: String) -> String {
-        var text = Substring(etag.trimmingCharacters(in: .whitespaces))
+        var text = Substring(etag.trimmed())
         if text.hasPrefix("W/") { text = text.dropFirst(2) }
         if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 {
             text = text.dropFirst().dropLast()

@@ -31,15 +31,15 @@ public struct S3ListPage: Sendable, Equatable {
         var objects: [S3ObjectInfo] = []
         for entry in document.all("Contents") {
             guard let key = entry["Key"]?.text, let sizeText = entry.value("Size"),
-                  let size = Int64(sizeText.trimmingCharacters(in: .whitespacesAndNewlines))
+                  let size = Int64(sizeText.trimmed())
             else {
                 throw ResponseFormatError(host: host, problem: "a <Contents> entry without a Key or a numeric Size")
             }
             objects.append(S3ObjectInfo(key: key, size: size, etag: entry.value("ETag") ?? "",
-                                        lastModified: entry.value("LastModified").flatMap(parseISO8601)))
+                                        lastModified: entry.value("LastModified").flatMap(UTCDateTime.parseISO8601)))
         }
         let prefixes = document.all("CommonPrefixes").compactMap { $0["Prefix"]?.text }
-        let isTruncated = document.value("IsTruncated")?.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == "true"
+        let isTruncated = document.value("IsTruncated")?.trimmed().lowercased() == "true"
         guard isTruncated else {
             return S3ListPage(objects: objects, commonPrefixes: prefixes, isTruncated: false, nextMarker: nil)
         }
@@ -48,15 +48,6 @@ public struct S3ListPage: Sendable, Equatable {
             throw ResponseFormatError(host: host, problem: "a truncated object listing with no NextMarker and no entries")
         }
         return S3ListPage(objects: objects, commonPrefixes: prefixes, isTruncated: true, nextMarker: next)
-    }
-
-    /// `2009-10-12T17:50:30.000Z`, with or without fractional seconds.
-    static func parseISO8601(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
     }
 }
 

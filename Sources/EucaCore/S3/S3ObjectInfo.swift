@@ -35,7 +35,7 @@ public struct S3ObjectInfo: Sendable, Equatable {
 
     /// From the headers of a HEAD or GET response. nil without a usable `Content-Length`.
     static func from(headers: HTTPHeaders, key: String) -> S3ObjectInfo? {
-        guard let size = headers["Content-Length"].flatMap({ Int64($0.trimmingCharacters(in: .whitespaces)) })
+        guard let size = headers["Content-Length"].flatMap({ Int64($0.trimmed()) })
         else { return nil }
         let etag = headers["ETag"] ?? ""
         var metadata: [String: String] = [:]

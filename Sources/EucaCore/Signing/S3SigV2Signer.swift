@@ -114,7 +114,7 @@ public struct S3SigV2Signer: Sendable {
         for (name, value) in headers {
             let name = name.lowercased()
             guard name.hasPrefix("x-amz-") else { continue }
-            values[name, default: []].append(value.trimmingCharacters(in: .whitespaces))
+            values[name, default: []].append(value.trimmed())
         }
         return values.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
             .map { "\($0):\(values[$0]!.joined(separator: ","))\n" }

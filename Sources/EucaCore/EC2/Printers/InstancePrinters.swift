@@ -159,6 +159,6 @@ extension Record {
 fileprivate extension XML.Element {
     /// Whether an element carries anything: `<association/>` is how EC2 says "none".
     var hasContent: Bool {
-        !children.isEmpty || !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        !children.isEmpty || !text.trimmed().isEmpty
     }
 }

@@ -46,19 +46,12 @@ enum InstanceStatusDates {
     /// do not parse compare as text after those that do.
     static func earliest(_ stamps: [String]) -> String? {
         stamps.min { a, b in
-            switch (parse(a), parse(b)) {
+            switch (UTCDateTime.parseISO8601(a), UTCDateTime.parseISO8601(b)) {
             case let (x?, y?): return x < y
             case (.some, nil): return true
             case (nil, .some): return false
             case (nil, nil): return a < b
             }
         }
-    }
-
-    static func parse(_ text: String) -> Date? {
-        let withFraction = ISO8601DateFormatter()
-        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = withFraction.date(from: text) { return date }
-        return ISO8601DateFormatter().date(from: text)
     }
 }

@@ -65,7 +65,7 @@ extension ValueType {
     public static let flexibleBoolean = ValueType(expected: "true or false",
                                                   completion: .choices(["true", "false"])) {
         text throws(ValueError) in
-        switch text.trimmingCharacters(in: .whitespaces).lowercased() {
+        switch text.trimmed().lowercased() {
         case "1", "t", "true", "y", "yes", "on": return .scalar("true")
         case "0", "f", "false", "n", "no", "off": return .scalar("false")
         default: throw .expected("true or false", got: text)
