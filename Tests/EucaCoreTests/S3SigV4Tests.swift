@@ -48,7 +48,7 @@ import Testing
         /// The vector's request in decoded form: `Host` becomes the request's host.
         var request: HTTPRequest {
             var request = HTTPRequest(method: method!, host: "", path: path!,
-                                      body: Data((body_utf8 ?? "").utf8))
+                                      body: .bytes(Data((body_utf8 ?? "").utf8)))
             request.query = (query ?? []).map { QueryItem($0[0], $0[1]) }
             for header in headers ?? [] {
                 if header[0].lowercased() == "host" {

@@ -17,6 +17,23 @@ import Testing
         #expect(try await S3Parallel.map([Int](), concurrency: 3) { $0 }.isEmpty)
     }
 
+    @Test func preparationRunsOneElementAheadAndOncePerElement() async throws {
+        // prepared: elements whose `prepare` ran; finished: elements whose body ended.
+        let log = LockedValue((prepared: [Int](), finished: 0, furthestAhead: 0))
+        let results = try await S3Parallel.map(Array(0..<30), concurrency: 1, prepare: { value in
+            log.withLock { $0.prepared.append(value); $0.furthestAhead = max($0.furthestAhead, value - $0.finished) }
+            return value * 10
+        }) { value, prepared in
+            try await Task.sleep(nanoseconds: 1_000_000)
+            log.withLock { $0.finished += 1 }
+            return prepared + value
+        }
+        #expect(results == Array(0..<30).map { $0 * 11 })
+        #expect(log.withLock { $0.prepared.sorted() } == Array(0..<30), "each element prepared exactly once")
+        // With one request in flight, at most the running element and the next are prepared.
+        #expect(log.withLock { $0.furthestAhead } <= 1)
+    }
+
     struct Boom: Error {}
 
     @Test func parallelMapStopsStartingWorkAfterAFailure() async {

@@ -285,7 +285,7 @@ struct RawHTTPMessage {
     /// transport (and the signer) derive the header from those.
     func request(scheme: String = "https") -> HTTPRequest {
         var request = HTTPRequest(method: method, scheme: scheme, host: "",
-                                  path: PercentEncoding.decode(rawPath), body: body)
+                                  path: PercentEncoding.decode(rawPath), body: .bytes(body))
         request.query = (rawQuery ?? "").split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             return QueryItem(PercentEncoding.decode(String(parts[0])),

@@ -76,14 +76,17 @@ public struct BundleUploader: Sendable {
     /// resume: for parts just made) — and returns its size.
     @discardableResult
     func put(_ file: URL) async throws -> Int64 {
-        let data = try S3Transfer.read(file)
         let key = location.key(file.lastPathComponent)
         if let policy {
+            // A POST's form carries the file inside a multipart body, built in memory.
+            let data = try S3Transfer.read(file)
             try await client.postObject(location.bucket, key, data: data, policy: policy, acl: acl)
-        } else {
-            try await client.putObject(location.bucket, key, data: data, options: S3PutOptions(acl: acl))
+            return Int64(data.count)
         }
-        return Int64(data.count)
+        let region = try S3Client.region(of: file)
+        try await client.putObject(location.bucket, key, file: region, digests: try client.fileDigests(region),
+                                   options: S3PutOptions(acl: acl))
+        return region.length
     }
 
     /// Requests in flight at once.

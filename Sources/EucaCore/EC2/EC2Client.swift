@@ -49,7 +49,7 @@ public struct EC2Client: Sendable {
                                   host: endpoint.host ?? "", port: endpoint.port,
                                   path: endpoint.path.isEmpty ? "/" : endpoint.path)
         request.headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"
-        request.body = Data(FormEncoding.encode(items).utf8)
+        request.body = .bytes(Data(FormEncoding.encode(items).utf8))
         return request
     }
 
@@ -60,10 +60,10 @@ public struct EC2Client: Sendable {
                 .sign(request, date: date)
         case .v2:
             var signed = request
-            let items = FormEncoding.decode(String(decoding: request.body, as: UTF8.self))
+            let items = FormEncoding.decode(String(decoding: request.body.inMemory, as: UTF8.self))
             let signedItems = SigV2QuerySigner(credentials: credentials)
                 .sign(items, for: request, date: date)
-            signed.body = Data(FormEncoding.encode(signedItems).utf8)
+            signed.body = .bytes(Data(FormEncoding.encode(signedItems).utf8))
             return signed
         }
     }

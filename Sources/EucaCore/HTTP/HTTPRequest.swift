@@ -20,11 +20,11 @@ public struct HTTPRequest: Sendable {
     public var path: String
     public var query: [QueryItem]
     public var headers: HTTPHeaders
-    public var body: Data
+    public var body: HTTPBody
 
     public init(method: String, scheme: String = "https", host: String, port: Int? = nil,
                 path: String = "/", query: [QueryItem] = [], headers: HTTPHeaders = [:],
-                body: Data = Data()) {
+                body: HTTPBody = .empty) {
         self.method = method
         self.scheme = scheme
         self.host = host

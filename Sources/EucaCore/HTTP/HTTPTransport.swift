@@ -95,12 +95,16 @@ public final class HTTPTransport: Sendable {
     private func roundTrip(_ request: HTTPRequest, head: [UInt8], on channel: ByteChannel,
                            key: ConnectionPool.Key) throws(WireFailure) -> HTTPResponse {
         do throws(WireFailure) {
-            if request.body.count <= 64 * 1024 {
+            switch request.body {
+            case .bytes(let body) where body.count <= 64 * 1024:
                 // One write for a small request: one packet, one syscall.
-                try channel.write(head + request.body)
-            } else {
+                try channel.write(head + body)
+            case .bytes(let body):
                 try channel.write(head)
-                try channel.write(request.body)
+                try channel.write(body)
+            case .file(let region):
+                try channel.write(head)
+                try HTTPTransport.send(region, on: channel)
             }
             var reader = HTTPResponseReader(limits: options.limits) { (buffer) throws(WireFailure) in try channel.read(into: buffer) }
             let result = try reader.read(method: request.method)
@@ -127,6 +131,20 @@ public final class HTTPTransport: Sendable {
         }
         guard key.scheme == "https" else { return socket }
         return try TLSChannel(socket: socket, host: HTTPTransport.bare(key.host), context: tlsContext, timeout: remaining())
+    }
+
+    /// A file body from disk, a piece at a time. Should the file end early, the connection
+    /// is closed by the caller with the request incomplete, so the server cannot take what
+    /// was sent for the whole body.
+    static func send(_ region: FileRegion, on channel: ByteChannel) throws(WireFailure) {
+        do {
+            try region.forEachChunk { (chunk) throws(WireFailure) in try channel.write(chunk) }
+        } catch {
+            switch error {
+            case .file(let failure): throw .other(failure.description)
+            case .consumer(let failure): throw failure
+            }
+        }
     }
 
     /// `CONNECT host:port` through a forward proxy; the tunnel then carries our TLS.

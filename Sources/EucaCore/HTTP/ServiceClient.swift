@@ -137,9 +137,9 @@ public final class ServiceClient: Sendable {
         log("request (attempt \(attempt) of \(policy.maxAttempts)): \(request.method) \(request.url.absoluteString)")
         log(DebugLog.describe(request.headers).split(separator: "\n").map { "  " + $0 }.joined(separator: "\n"))
         if request.headers["Content-Type"]?.hasPrefix("application/x-www-form-urlencoded") == true {
-            log(DebugLog.describe(FormEncoding.decode(String(decoding: request.body, as: UTF8.self))))
+            log(DebugLog.describe(FormEncoding.decode(String(decoding: request.body.inMemory, as: UTF8.self))))
         } else if !request.body.isEmpty {
-            log("  (\(request.body.count) bytes of body)")
+            log("  (\(request.body.count) bytes of body\(request.body.inMemory.isEmpty ? " streamed from a file" : ""))")
         }
     }
 

@@ -33,7 +33,7 @@ extension S3Client {
             headers["Content-MD5"] = S3Client.contentMD5(Digest.hash(.md5, body))
         }
         do {
-            try await perform("PUT", bucket: bucket, headers: headers, body: body) { _, _ throws(ResponseFormatError) in () }
+            try await perform("PUT", bucket: bucket, headers: headers, body: .bytes(body)) { _, _ throws(ResponseFormatError) in () }
             return true
         } catch let error as ServiceError where error.code == "BucketAlreadyOwnedByYou" {
             return false

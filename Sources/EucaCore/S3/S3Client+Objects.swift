@@ -6,6 +6,13 @@ public struct S3Object: Sendable {
     public var data: Data
 }
 
+/// What an upload from a file needs to know of its bytes before sending them.
+public struct S3FileDigests: Sendable, Equatable {
+    public var md5: [UInt8]
+    /// nil under SigV2, which signs no payload hash.
+    public var sha256: [UInt8]?
+}
+
 extension S3Client {
     /// PUT object from memory, with `Content-MD5` (the server rejects a body damaged on the
     /// way) and the returned ETag checked against the same MD5 (a server that stored something
@@ -20,9 +27,52 @@ extension S3Client {
         headers["Content-MD5"] = S3Client.contentMD5(md5)
         let expected = S3ETag.singlePart(md5: md5)
         return try await perform("PUT", bucket: bucket, key: key, headers: headers,
-                                 body: data) { response, request throws(ResponseFormatError) in
+                                 body: .bytes(data)) { response, request throws(ResponseFormatError) in
             try S3Client.checkETag(response, expected: expected, request: request)
         }
+    }
+
+    /// PUT object streamed from a file region, checked as `putObject(_:_:data:)` is. The file
+    /// is read once to hash it (`digests`, from `fileDigests(_:)`) and again, in small pieces,
+    /// by every attempt to send it, so a request in flight holds one small buffer whatever
+    /// the file's size.
+    @discardableResult
+    public func putObject(_ bucket: String, _ key: String, file: FileRegion, digests: S3FileDigests,
+                          options: S3PutOptions = S3PutOptions()) async throws -> String {
+        var headers = HTTPHeaders()
+        options.apply(to: &headers)
+        headers["Content-MD5"] = S3Client.contentMD5(digests.md5)
+        let expected = S3ETag.singlePart(md5: digests.md5)
+        return try await perform("PUT", bucket: bucket, key: key, headers: headers, body: .file(file),
+                                 payloadHash: digests.sha256?.hexString) { response, request throws(ResponseFormatError) in
+            try S3Client.checkETag(response, expected: expected, request: request)
+        }
+    }
+
+    /// The whole of `file`, as a body to stream.
+    static func region(of file: URL) throws(S3Error) -> FileRegion {
+        do throws(FileRegionError) {
+            return try FileRegion.whole(file)
+        } catch {
+            throw S3Error(error.description)
+        }
+    }
+
+    /// The MD5 of a file region (for Content-MD5 and the ETag check), and its SHA-256 when the
+    /// requests are signed with SigV4 (the signed payload hash), in one pass over the file.
+    public func fileDigests(_ file: FileRegion) throws -> S3FileDigests {
+        let md5 = Digest(.md5)
+        let sha256 = signatureVersion == .v4 ? Digest(.sha256) : nil
+        do {
+            try file.forEachChunk(chunkSize: 1 << 20) { (chunk: UnsafeRawBufferPointer) throws(Never) in
+                md5.update(chunk)
+                sha256?.update(chunk)
+            }
+        } catch {
+            guard case .file(let failure) = error else { fatalError("unreachable") }
+            throw S3Error(failure.description)
+        }
+        return S3FileDigests(md5: md5.finalize(), sha256: sha256?.finalize())
     }
 
     /// The response's ETag, checked against `expected` when it is a plain MD5 (see `S3ETag`).

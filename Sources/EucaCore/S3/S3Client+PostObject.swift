@@ -52,8 +52,8 @@ extension S3Client {
                    ("Signature", policy.signature)]
         if let token = policy.securityToken { fields.append(("x-amz-security-token", token)) }
         fields.append(("Content-Type", contentType ?? S3PutOptions.defaultContentType))
-        request.http.body = S3Client.formData(fields, file: data, filename: (key as NSString).lastPathComponent,
-                                              boundary: boundary)
+        request.http.body = .bytes(S3Client.formData(fields, file: data, filename: (key as NSString).lastPathComponent,
+                                              boundary: boundary))
         request.http.headers["Content-Type"] = "multipart/form-data; boundary=\(boundary)"
         let md5 = Digest.hash(.md5, data)
         let expected = S3ETag.singlePart(md5: md5)

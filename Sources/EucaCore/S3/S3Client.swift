@@ -44,14 +44,14 @@ public struct S3Client: Sendable {
     /// here once, not on every attempt.
     func perform<T: Sendable>(
         _ method: String, bucket: String? = nil, key: String? = nil, query: [QueryItem] = [],
-        headers: HTTPHeaders = [:], body: Data = Data(),
+        headers: HTTPHeaders = [:], body: HTTPBody = .empty, payloadHash: String? = nil,
         decode: @escaping @Sendable (HTTPResponse, S3Request) throws(ResponseFormatError) -> T
     ) async throws -> T {
         let payload: String
         if signatureVersion == .v2 {
             payload = ""  // SigV2 signs Content-MD5 instead
         } else {
-            payload = body.isEmpty ? S3Client.emptyPayloadHash : SigV4Signer.sha256Hex(body)
+            payload = payloadHash ?? (body.isEmpty ? S3Client.emptyPayloadHash : SigV4Signer.sha256Hex(body.inMemory))
         }
         var route = bucket.flatMap(routes.route(for:)) ?? S3BucketRoute(endpoint: endpoint, region: region)
         var followedRedirect = false

@@ -8,14 +8,38 @@ enum S3Parallel {
         _ items: [Element], concurrency: Int,
         _ body: @escaping @Sendable (Element) async throws -> Result
     ) async throws -> [Result] {
+        try await map(items, concurrency: concurrency, prepare: { _ in () }) { item, _ in try await body(item) }
+    }
+
+    /// As `map(_:concurrency:_:)`, with a CPU-bound step that runs one element ahead of the
+    /// ones started: while `concurrency` requests are in flight, the next element's `prepare`
+    /// (hashing a part to sign it) is already running, so even one request at a time keeps
+    /// the connection busy. Only one element is ever prepared ahead, so nothing piles up.
+    static func map<Element: Sendable, Prepared: Sendable, Result: Sendable>(
+        _ items: [Element], concurrency: Int,
+        prepare: @escaping @Sendable (Element) throws -> Prepared,
+        _ body: @escaping @Sendable (Element, Prepared) async throws -> Result
+    ) async throws -> [Result] {
         guard !items.isEmpty else { return [] }
+        var ahead: [Int: Task<Prepared, any Error>] = [:]
+        defer { ahead.values.forEach { $0.cancel() } }
         return try await withThrowingTaskGroup(of: (Int, Result).self) { group in
             var results = [Result?](repeating: nil, count: items.count)
             var next = 0
+            func preparing(_ index: Int) -> Task<Prepared, any Error> {
+                if let task = ahead.removeValue(forKey: index) { return task }
+                let item = items[index]
+                return Task { try prepare(item) }
+            }
             func startNext() {
                 let index = next
                 let item = items[index]
-                group.addTask { (index, try await body(item)) }
+                let prepared = preparing(index)
+                if index + 1 < items.count, ahead[index + 1] == nil {
+                    let following = items[index + 1]
+                    ahead[index + 1] = Task { try prepare(following) }
+                }
+                group.addTask { (index, try await body(item, try await prepared.value)) }
                 next += 1
             }
             while next < min(max(concurrency, 1), items.count) { startNext() }

@@ -24,9 +24,10 @@ public struct S3UploadReport: Sendable, Equatable {
 /// Many-object operations for bundles: parallel upload with resume and a final object that
 /// lands last, parallel verified download, and deletion of a list or a whole prefix.
 ///
-/// Concurrency is bounded (default `defaultConcurrency`), and so is memory: an upload or a
-/// download holds at most `concurrency` objects in memory at once (bundle parts are 10 MiB),
-/// whatever the size of the bundle.
+/// Concurrency is bounded (default `defaultConcurrency`), and so is memory: an upload streams
+/// each file from disk (a 1 MiB buffer to hash it, 256 KiB to send it), a download holds at
+/// most `concurrency` objects in memory at once (bundle parts are 10 MiB), whatever the size
+/// of the bundle.
 ///
 /// Each request is retried on its own by the `ServiceClient` (including a part whose stored
 /// ETag does not match its MD5); the first failure that survives its retries cancels the rest
@@ -88,10 +89,14 @@ public struct S3Transfer: Sendable {
         let stored = skipExisting ? try await storedObjects(bucket, keys: all.map(\.key)) : [:]
         let counter = S3ProgressCounter(progress)
         let client = client
-        let uploadOne: @Sendable (S3UploadItem) async throws -> (S3UploadItem, Int64, Bool) = { item in
-            let data = try S3Transfer.read(item.file)
-            let size = Int64(data.count)
-            let md5 = Digest.hash(.md5, data)
+        let prepare: @Sendable (S3UploadItem) throws -> (FileRegion, S3FileDigests) = { item in
+            let region = try S3Client.region(of: item.file)
+            return (region, try client.fileDigests(region))
+        }
+        let uploadOne: @Sendable (S3UploadItem, (FileRegion, S3FileDigests)) async throws -> (S3UploadItem, Int64, Bool) = { item, prepared in
+            let (region, digests) = prepared
+            let size = region.length
+            let md5 = digests.md5
             let existing: S3ObjectInfo?
             if !skipExisting {
                 existing = nil
@@ -105,12 +110,12 @@ public struct S3Transfer: Sendable {
                 counter.add(size)
                 return (item, size, false)
             }
-            try await client.putObject(bucket, item.key, data: data, options: options, md5: md5)
+            try await client.putObject(bucket, item.key, file: region, digests: digests, options: options)
             counter.add(size)
             return (item, size, true)
         }
-        var outcomes = try await S3Parallel.map(items, concurrency: concurrency, uploadOne)
-        if let final { outcomes.append(try await uploadOne(final)) }
+        var outcomes = try await S3Parallel.map(items, concurrency: concurrency, prepare: prepare, uploadOne)
+        if let final { outcomes.append(try await uploadOne(final, try prepare(final))) }
         var report = S3UploadReport()
         for (item, size, sent) in outcomes {
             if sent {
@@ -159,8 +164,7 @@ public struct S3Transfer: Sendable {
         return String(decoding: prefix, as: UTF8.self)
     }
 
-    /// The whole file in memory: `Data(contentsOf:)` is the fast path for 10 MiB parts, which
-    /// are hashed (MD5 and SHA-256 for the signature) before they are sent.
+    /// The whole file in memory, for the POST uploads whose multipart form must hold it.
     static func read(_ file: URL) throws -> Data {
         do {
             return try Data(contentsOf: file)

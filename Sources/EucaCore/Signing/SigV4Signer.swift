@@ -75,14 +75,15 @@ public struct SigV4Signer: Sendable {
     /// `request` with `X-Amz-Date`, `X-Amz-Security-Token` (when the credentials have a session
     /// token; it is signed), `x-amz-content-sha256` (see `addsContentSHA256Header`) and
     /// `Authorization`. `payloadHash` is the lower-case hex SHA-256 of the body, or a marker
-    /// such as `UNSIGNED-PAYLOAD`; nil hashes `request.body`.
+    /// such as `UNSIGNED-PAYLOAD`; nil hashes `request.body`, which must then be in memory (a
+    /// signer reads no files: callers streaming a file give its hash).
     public func sign(_ request: HTTPRequest, date: Date,
                      payloadHash: String? = nil) -> HTTPRequest {
         signed(request, date: date, payloadHash: payloadHash).request
     }
 
     public func signed(_ request: HTTPRequest, date: Date, payloadHash: String? = nil) -> Signed {
-        let payload = payloadHash ?? Self.sha256Hex(request.body)
+        let payload = payloadHash ?? Self.sha256Hex(request.body.inMemory)
         var request = request
         request.headers.remove("Authorization")
         request.headers["X-Amz-Date"] = SigningDate.amzDate(date)
@@ -122,7 +123,7 @@ public struct SigV4Signer: Sendable {
     public func presigned(_ request: HTTPRequest, date: Date, expires: Int,
                           payloadHash: String? = nil) -> Signed {
         let payload = payloadHash
-            ?? (service == "s3" ? Self.unsignedPayload : Self.sha256Hex(request.body))
+            ?? (service == "s3" ? Self.unsignedPayload : Self.sha256Hex(request.body.inMemory))
         var request = request
         request.headers.remove("Authorization")
         let authNames: Set<String> = [
