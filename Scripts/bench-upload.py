@@ -125,13 +125,17 @@ def main() -> None:
              "also computes each part's MD5 (Content-MD5, ETag check) and SHA-256 (signed payload hash), "
              "curl hashes nothing. CPU is user + system time of the whole command (for curl, every "
              "process of the pipeline); peak RSS is the largest process's.", "",
-             "| client | wall | throughput | CPU | peak RSS | curl wall ÷ ours |", "|---|---:|---:|---:|---:|---:|"]
+             "| client | wall | throughput | CPU | peak RSS | curl wall ÷ ours (median; range over runs) |",
+             "|---|---:|---:|---:|---:|---:|"]
     for concurrency in (1, 4):
         ours = medians[f"ours, {concurrency} at a time"]
         curl = medians[f"curl --aws-sigv4 -T, {concurrency} at a time"]
         for name, (wall, cpu, rss) in ((f"ours, {concurrency} at a time", ours),
                                        (f"curl --aws-sigv4 -T, {concurrency} at a time", curl)):
-            ratio = f"{curl[0] / ours[0]:.2f}×" if name.startswith("ours") else ""
+            per_run = [c[0] / o[0] for o, c in zip(results[f"ours, {concurrency} at a time"],
+                                                    results[f"curl --aws-sigv4 -T, {concurrency} at a time"])]
+            ratio = (f"{curl[0] / ours[0]:.2f}× ({min(per_run):.2f}–{max(per_run):.2f})"
+                     if name.startswith("ours") else "")
             lines.append(f"| {name} | {wall:.2f} s | {mib / wall:.0f} MiB/s | {cpu:.2f} s | "
                          f"{rss / 1024:.0f} MiB | {ratio} |")
     lines += ["", "Target: ours at least as fast as curl at the same concurrency (ratio ≥ 1.00×)."]
