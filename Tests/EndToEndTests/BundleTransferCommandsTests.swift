@@ -344,6 +344,31 @@ struct BundleTransferCommandsTests {
         #expect(try await !s3.bucketExists(bucket))
     }
 
+    /// `-b BUCKET//double`: the prefix has an empty segment, which moto keeps (SeaweedFS
+    /// stores keys as paths and collapses it, so this runs on moto only). Without -p, every
+    /// bundle under the prefix is found by listing, and each keeps its whole name.
+    @Test("download-bundle and delete-bundle without -p under a prefix with an empty segment")
+    func emptySegmentPrefixWithoutName() async throws {
+        let target = S3Target.motoV4
+        let env = try Self.environment(target)
+        let dir = try Bundles.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let (_, manifest) = try Self.bundle(in: dir, size: 200_000)
+        let bucket = Self.uniqueBucket("double")
+        #expect(euca("upload-bundle", ["-b", "\(bucket)//double", "-m", manifest], env: env).succeeded)
+        let parts = try Self.partNames(manifest)
+        #expect(try await Self.keys(try target.server(), bucket) == (parts + ["disk.img.manifest.xml"]).map { "/double/" + $0 }.sorted())
+
+        let into = dir.appendingPathComponent("down").path
+        let download = euca("download-bundle", ["-b", "\(bucket)//double", "-d", into], env: env)
+        #expect(download.succeeded, "\(download)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: into).sorted() == (parts + ["disk.img.manifest.xml"]).sorted())
+
+        let delete = euca("delete-bundle", ["-b", "\(bucket)//double", "--clear"], env: env)
+        #expect(delete.succeeded && delete.stderr.isEmpty, "\(delete)")
+        #expect(try await !S3ClientTests.client(target).bucketExists(bucket))
+    }
+
     @Test("download-bundle without -p or -m downloads every bundle in the bucket (1.x)",
           arguments: S3Target.allCases)
     func downloadEveryBundle(_ target: S3Target) throws {
