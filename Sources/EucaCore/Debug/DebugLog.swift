@@ -19,7 +19,7 @@ public final class DebugLog: Sendable {
 
     public func redact(_ text: String) -> String {
         secrets.withLock { list in
-            list.reduce(text) { $0.replacingOccurrences(of: $1, with: "<redacted>") }
+            list.reduce(text) { $0.replacingAll($1, with: "<redacted>") }
         }
     }
 

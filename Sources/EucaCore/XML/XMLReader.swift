@@ -186,7 +186,7 @@ private struct Reader {
                 try skip(past: "]]>", what: "CDATA section")
                 // CDATA is literal text: protect its ampersands from entity decoding.
                 let literal = String(decoding: bytes[start..<pos - 3], as: UTF8.self)
-                text.append(contentsOf: Array(literal.replacingOccurrences(of: "&", with: "&amp;").utf8))
+                text.append(contentsOf: Array(literal.replacingAll("&", with: "&amp;").utf8))
             } else if startsWith("<?") {
                 try skip(past: "?>", what: "processing instruction")
             } else if startsWith("<!") {
