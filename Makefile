@@ -1,6 +1,6 @@
 # euca2ools-swift — see README.md.
 #   make               build bin/euca and a euca-* link for every command
-#   make test          install test dependencies (apt, moto) and run every test
+#   make test          install test dependencies (apt, moto, SeaweedFS) and run every test
 #   make demo          build, start a local EC2/S3 endpoint (moto) and run a short session
 #   make bench         start-up and request benchmarks -> docs/benchmarks.md
 #   make man           regenerate Man/man1 from the command declarations
@@ -32,8 +32,8 @@ build: deps
 	@for name in $$($(BIN)/euca --list-commands); do ln -s euca $(BIN)/$$name; done
 	@echo "built $(BIN)/euca and $$(ls $(BIN) | grep -c '^euca-') euca-* links"
 
-# Unit tests and end-to-end tests; the end-to-end tests run $(BIN)/euca-* against a moto
-# server that the test harness starts on 127.0.0.1 and stops again.
+# Unit tests and end-to-end tests; the end-to-end tests run $(BIN)/euca-* against moto and
+# SeaweedFS servers that the test harness starts on 127.0.0.1 and stops again.
 test: test-deps build
 	EUCA_BIN_DIR=$(CURDIR)/$(BIN) $(SWIFT) test --parallel
 
