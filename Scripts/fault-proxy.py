@@ -153,13 +153,10 @@ counted:
 
 A request whose headers arrived but whose body did not (the client closed the connection
 or sent nothing for 60 s) is recorded with "fault": "incomplete" and an "error"; it is
-not matched against the schedule. Our client produces exactly that: when a kept-alive
-connection it has used before is closed or reset without a single response byte, libcurl
-sends the request again on a new connection by itself ("Connection died, retrying a
-fresh connect"), but swift-corelibs-foundation cannot rewind a Data body for it
-(NativeProtocol.seekInputStream does nothing), so the copy carries the headers and no
-body, and the client waits for an answer until its read timeout. A first request on a
-fresh connection is not repeated. See Tests/EndToEndTests/FaultProxyTests.swift.
+not matched against the schedule. A client that re-sends a request on a fresh connection
+after a kept-alive one died, but without rewinding its body, produces exactly that (the
+FoundationNetworking/libcurl stack this project used to have did); the tests check that
+none appears. See Tests/EndToEndTests/FaultProxyTests.swift.
 
 Lifetime
 --------
@@ -850,7 +847,7 @@ class Proxy:
         """Record a request whose body never arrived (it is neither matched nor counted).
 
         A client that sends the headers of a request but not its body is a client bug
-        worth seeing in the log: it happens, for one, when libcurl re-sends a request on a
+        worth seeing in the log: it happens, for one, when a client re-sends a request on a
         fresh connection and cannot rewind the body (see the module docstring).
         """
         if request.path.startswith(CONTROL_PREFIX):

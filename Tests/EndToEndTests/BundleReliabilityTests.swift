@@ -138,10 +138,10 @@ struct BundleReliabilityTests {
             .init(match: Match(method: "PUT", path: "\\.part\\.").nth(5), fault: interruption.fault),
         ])
         defer { proxy.stop() }
-        // --read-timeout 5: after reset_mid_body, libcurl may reuse the connection that was
-        // reset (the response did not say "Connection: close"), find it dead and re-send the next
-        // request without its body, which then waits for the read timeout before it is retried
-        // (see the report on HTTPTransport's "Connection: close"); 5 s keeps that short.
+        // After reset_mid_body the pooled connection is dead though its response did not say
+        // "Connection: close"; the next request on it must go again on a fresh connection,
+        // whole. A request sent without its body would wait for the read timeout (5 s here)
+        // and show up in the proxy's log as "incomplete".
         let started = Date()
         let result = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest, "--read-timeout", "5"],
                           env: Self.environment(moto, s3: proxy.endpoint))
@@ -150,7 +150,7 @@ struct BundleReliabilityTests {
         let bodiless = all.filter { $0.fault == "incomplete" }
         let puts = all.filter { $0.fault != "incomplete" }
         #expect(puts.count == stage.parts.count + 1 + (interruption.retried ? 1 : 0), "\(puts)")
-        print("FIGURE: upload with the 5th part PUT interrupted once by \(interruption.rawValue): succeeded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(puts.count) PUTs for \(stage.parts.count) parts + manifest\(bodiless.isEmpty ? "" : ", and \(bodiless.count) re-sent by libcurl without its body (read timeout)")")
+        print("FIGURE: upload with the 5th part PUT interrupted once by \(interruption.rawValue): succeeded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(puts.count) PUTs for \(stage.parts.count) parts + manifest\(bodiless.isEmpty ? "" : ", and \(bodiless.count) sent without its body")")
         #expect(puts.last?.key == stage.manifestName)
         try Self.expectRoundTrip(moto, stage)
     }

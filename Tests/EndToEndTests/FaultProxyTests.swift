@@ -517,12 +517,10 @@ struct FaultProxyClientTests {
         #expect(result.stderr.contains("connection refused") && result.stderr.contains("gave up after 3 attempts"), "\(result)")
     }
 
-    /// libcurl re-sends a request by itself when a connection it reused is closed before any
-    /// response byte ("Connection died, retrying a fresh connect"), and it must rewind the
-    /// body for that: swift-corelibs-foundation cannot rewind a Data body, so the copy went
-    /// out with its Content-Length and no body and the attempt hung for the whole read
-    /// timeout. HTTPTransport now gives every request a new session (its own connection
-    /// cache), so no connection is ever reused; this keeps that from coming back.
+    /// A kept-alive connection closed before any response byte is retried once on a fresh
+    /// connection, and the retry must carry the whole body. (Under FoundationNetworking,
+    /// libcurl re-sent such a request without its body, and the attempt hung for the whole
+    /// read timeout; this keeps that from coming back.)
     @Test("a connection closed without a response costs no read timeout")
     func resetAfterAnAnsweredRequest() throws {
         let started = Date()

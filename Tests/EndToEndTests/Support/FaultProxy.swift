@@ -27,8 +27,8 @@ import Darwin
 /// 50 ms) so that its log holds only its own requests; tests then run in parallel safely.
 ///
 /// The control calls (`setSchedule`, `requests`, `reset`) use a plain socket, not
-/// URLSession: nothing in the test process's proxy settings or URLSession's retry and
-/// connection-reuse behaviour can get between the test and the proxy.
+/// an HTTP client: no proxy settings, retries or connection reuse of a client can get
+/// between the test and the proxy.
 ///
 /// Lifetime: as for `MotoEndpoint` (see `HelperScript`): the proxy exits when the test
 /// process does, however it ends. `EUCA_TEST_PROXY_VERBOSE=1` logs every request and
@@ -440,7 +440,7 @@ struct RawHTTPResponse: Sendable {
 
 /// One TCP connection to 127.0.0.1 that reads and writes raw bytes. The proxy's control
 /// calls use it, and so do the tests that check what a fault puts on the wire (a reset, a
-/// short body, a stall), which URLSession would hide behind its own errors and retries.
+/// short body, a stall), which an HTTP client would hide behind its own errors and retries.
 final class RawHTTPConnection {
     private var fd: Int32
     /// Bytes read past the end of the last response (a pipelined or early next response).
