@@ -57,6 +57,29 @@ struct BundleTransferCommandsTests {
 
     // MARK: - Help and bad input
 
+    /// An OpenSSL without MD5 (FIPS-only configurations leave it out; here only the base
+    /// provider is active): S3 commands say so in one line before sending anything.
+    @Test func anOpenSSLWithoutMD5IsOneLine() throws {
+        let dir = try Bundles.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let config = dir.appendingPathComponent("openssl.cnf")
+        try Data("""
+            openssl_conf = openssl_init
+            [openssl_init]
+            providers = provider_sect
+            [provider_sect]
+            base = base_sect
+            [base_sect]
+            activate = 1
+
+            """.utf8).write(to: config)
+        let env = try Self.environment(.motoV4).merging(["OPENSSL_CONF": config.path]) { $1 }
+        let result = euca("delete-bundle", ["-b", Self.uniqueBucket("nomd5"), "-p", "x"], env: env)
+        #expect(result.status == 1 && result.stdout.isEmpty, "\(result)")
+        #expect(result.stderr.hasPrefix("euca-delete-bundle: error: OpenSSL offers no MD5 digest")
+            && result.stderr.filter { $0 == "\n" }.count == 1, "\(result)")
+    }
+
     @Test func helpListsEverySpelling() {
         let expected: [String: [String]] = [
             "upload-bundle": ["-b BUCKET[/PREFIX], --bucket BUCKET[/PREFIX]", "-m FILE, --manifest FILE", "--acl ACL",

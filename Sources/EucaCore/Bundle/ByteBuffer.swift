@@ -3,6 +3,10 @@ import Foundation
 /// A fixed-capacity byte buffer on the heap, handed between the threads of a bundling pipeline
 /// and reused: no zero-filling, no copy-on-write, no reallocation. One thread owns a buffer at a
 /// time (the pipeline passes ownership along with the buffer), hence `@unchecked Sendable`.
+///
+/// The memory is bound to `UInt8` once, when allocated, so that handing `base` (or a pointer
+/// into it) to zlib and libcrypto as `UInt8` pointers with `assumingMemoryBound` is defined;
+/// raw memory that was never bound must not be assumed bound.
 final class ByteBuffer: @unchecked Sendable {
     let capacity: Int
     let base: UnsafeMutableRawPointer
@@ -12,6 +16,7 @@ final class ByteBuffer: @unchecked Sendable {
     init(capacity: Int) {
         self.capacity = capacity
         base = UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 1), alignment: 64)
+        base.bindMemory(to: UInt8.self, capacity: max(capacity, 1))
     }
 
     deinit {

@@ -149,7 +149,7 @@ public final class GzipDecompressor {
                 consumed += used
                 if made > 0 {
                     let piece = UnsafeRawBufferPointer(start: outputBase + produced, count: made)
-                    crc = crc32_z(crc, piece.baseAddress!.assumingMemoryBound(to: UInt8.self), made)
+                    crc = crc32_z(crc, piece.baseAddress!.bindMemory(to: UInt8.self, capacity: made), made)
                     memberSize += UInt64(made)
                     outputCount += UInt64(made)
                     noteTrailingZeros(piece)
@@ -186,9 +186,9 @@ public final class GzipDecompressor {
         var placeholder: UInt8 = 0
         let status = withUnsafeMutablePointer(to: &placeholder) { empty -> Int32 in
             stream.pointee.next_in = input.isEmpty
-                ? empty : UnsafeMutablePointer(mutating: input.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                ? empty : UnsafeMutablePointer(mutating: input.baseAddress!.bindMemory(to: UInt8.self, capacity: input.count))
             stream.pointee.avail_in = uInt(inputCount)
-            stream.pointee.next_out = output.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            stream.pointee.next_out = output.baseAddress!.bindMemory(to: UInt8.self, capacity: output.count)
             stream.pointee.avail_out = uInt(outputCount)
             return inflate(stream, Z_BLOCK)
         }

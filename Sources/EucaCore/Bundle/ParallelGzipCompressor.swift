@@ -21,7 +21,13 @@ import Foundation
 ///
 /// A block of zeros whose dictionary is zeros too always deflates to the same bytes; those are
 /// computed once and reused, which makes the empty stretches of disk images nearly free.
-public final class ParallelGzipCompressor: @unchecked Sendable {
+///
+/// One producer: `write`, `fill`, `finish` and `shutdown` are called by the thread that owns
+/// the compressor, whose state (the current block, counters) they change without locks. The
+/// type is deliberately not `Sendable`, so the compiler keeps it from being shared; the
+/// worker and writer threads see only the channels, the reorder buffer and `WriterState`,
+/// which synchronise themselves.
+public final class ParallelGzipCompressor {
     public struct Configuration: Sendable {
         /// Input bytes per independently deflated block (at least 64 KiB).
         public var blockSize: Int
@@ -342,7 +348,7 @@ final class Deflater {
         let data = job.data
         let zero = ZeroBytes.allZero(data)
         job.crc = zero ? cache.crc(ofZeros: data.count)
-            : crc32_z(0, data.baseAddress!.assumingMemoryBound(to: UInt8.self), data.count)
+            : crc32_z(0, data.baseAddress!.bindMemory(to: UInt8.self, capacity: data.count), data.count)
         if zero, !job.isLast, job.dictionaryCount == ParallelGzipCompressor.dictionarySize,
            ZeroBytes.allZero(job.input.base, count: ParallelGzipCompressor.dictionarySize) {
             job.cached = cache.block(count: data.count, using: self)
@@ -375,7 +381,7 @@ final class Deflater {
             }
         }
         let data = job.data
-        stream.pointee.next_in = UnsafeMutablePointer(mutating: data.baseAddress?.assumingMemoryBound(to: UInt8.self))
+        stream.pointee.next_in = UnsafeMutablePointer(mutating: data.baseAddress?.bindMemory(to: UInt8.self, capacity: data.count))
         stream.pointee.avail_in = uInt(data.count)
         let flush = job.isLast ? Z_FINISH : Z_SYNC_FLUSH
         var produced = 0
@@ -524,7 +530,7 @@ enum IncompressibleCheck {
         guard data.count >= window * windows, entropy(data) >= entropyThreshold else { return false }
         let sample = min(data.count, trialSize)
         guard deflateReset(trial) == Z_OK else { return false }
-        trial.pointee.next_in = UnsafeMutablePointer(mutating: data.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        trial.pointee.next_in = UnsafeMutablePointer(mutating: data.baseAddress!.bindMemory(to: UInt8.self, capacity: data.count))
         trial.pointee.avail_in = uInt(sample)
         trial.pointee.next_out = scratch.base.assumingMemoryBound(to: UInt8.self)
         trial.pointee.avail_out = uInt(scratch.capacity)

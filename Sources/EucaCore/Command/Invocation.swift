@@ -78,6 +78,8 @@ public struct Invocation: Sendable {
         let credentials = try settings.requireCredentials()
         log.addSecret(credentials.secretAccessKey)
         if let token = credentials.sessionToken { log.addSecret(token) }
+        // Content-MD5 and the ETag checks need MD5, which a FIPS-only OpenSSL lacks.
+        try DigestAlgorithm.md5.checkAvailable()
         let eucaConfig = settings.configRegion == nil ? nil
             : try ConfigLoader(environment: environment).loadEucaConfig()
         let style = try S3AddressingStyle.resolve(environment: environment) { key in

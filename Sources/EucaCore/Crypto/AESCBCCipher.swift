@@ -67,8 +67,8 @@ public final class AESCBCCipher {
             var written: Int32 = 0
             guard EVP_CipherUpdate(
                 context,
-                (outBase + produced).assumingMemoryBound(to: UInt8.self), &written,
-                (inBase + consumed).assumingMemoryBound(to: UInt8.self), Int32(sliceCount)) == 1
+                (outBase + produced).bindMemory(to: UInt8.self, capacity: output.count - produced), &written,
+                (inBase + consumed).bindMemory(to: UInt8.self, capacity: sliceCount), Int32(sliceCount)) == 1
             else {
                 throw CryptoError.openSSL("AES-128-CBC failed")
             }

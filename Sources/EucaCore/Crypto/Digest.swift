@@ -22,11 +22,28 @@ public enum DigestAlgorithm: Sendable, CaseIterable {
         }
     }
 
-    var evpMD: OpaquePointer {
+    private var fetched: Result<OpaquePointer, CryptoError> {
         switch self {
         case .md5: FetchedDigests.md5
         case .sha1: FetchedDigests.sha1
         case .sha256: FetchedDigests.sha256
+        }
+    }
+
+    /// Fails when libcrypto cannot supply this digest: a FIPS-only OpenSSL configuration has
+    /// no MD5, which S3 needs for every upload's Content-MD5 and ETag check. Code that hashes
+    /// with an algorithm not in every provider (MD5) checks this first, where it can fail with
+    /// one clear line (`Invocation.s3()` does); SHA-1 and SHA-256 are in every provider.
+    public func checkAvailable() throws(CryptoError) {
+        if case .failure(let error) = fetched { throw error }
+    }
+
+    var evpMD: OpaquePointer {
+        switch fetched {
+        case .success(let md): return md
+        case .failure(let error):
+            // Reached only by hashing without `checkAvailable()` on a libcrypto without it.
+            fatalError("\(error) (DigestAlgorithm.checkAvailable() was not called first)")
         }
     }
 }
@@ -39,11 +56,12 @@ private enum FetchedDigests {
     nonisolated(unsafe) static let sha1 = fetch("SHA1")
     nonisolated(unsafe) static let sha256 = fetch("SHA256")
 
-    private static func fetch(_ name: String) -> OpaquePointer {
+    private static func fetch(_ name: String) -> Result<OpaquePointer, CryptoError> {
         guard let md = EVP_MD_fetch(nil, name, nil) else {
-            fatalError("libcrypto has no \(name): \(CryptoError.openSSL("EVP_MD_fetch failed"))")
+            let reason = CryptoError.openSSL("OpenSSL offers no \(name) digest").message
+            return .failure(CryptoError("\(reason); is OpenSSL configured for FIPS only (OPENSSL_CONF, openssl.cnf)? S3 uploads and downloads need MD5"))
         }
-        return md
+        return .success(md)
     }
 }
 

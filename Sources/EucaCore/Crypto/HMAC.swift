@@ -15,7 +15,7 @@ public enum HMAC {
                     EVP_Q_mac(nil, "HMAC", nil, algorithm.openSSLName, nil,
                               keyBytes.baseAddress, key.count,
                               (messageBytes.baseAddress ?? empty.baseAddress)?
-                                  .assumingMemoryBound(to: UInt8.self),
+                                  .bindMemory(to: UInt8.self, capacity: max(message.count, 1)),
                               message.count, &out, out.count, &length)
                 }
             }
