@@ -4,7 +4,7 @@ let bundleImage = Command(
     "euca-bundle-image",
     summary: "prepare an image for uploading to a cloud",
     details: "Tars, compresses (on every core), encrypts and splits the image into parts PREFIX.part.NN of 10 MiB in the destination directory, and writes PREFIX.manifest.xml, signed with your private key and with the encryption key wrapped for your certificate and the cloud's; then prints \"Wrote manifest PATH\". The bundle is what euca2ools 3.4 makes. Credentials come from the options, else EC2_CERT, EC2_PRIVATE_KEY, EUCALYPTUS_CERT and EC2_USER_ID (a sourced eucarc) or the [user]/[region] sections of the euca2ools configuration.",
-    service: .s3,
+    service: .s3, offline: true,
     options: [
         Option("-i", "--image", metavar: "FILE", type: .nonEmpty,
                help: "file containing the image to bundle, or - to read it from standard input (then --prefix and --image-size are required)",

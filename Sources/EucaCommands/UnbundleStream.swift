@@ -4,7 +4,7 @@ let unbundleStream = Command(
     "euca-unbundle-stream",
     summary: "recreate an image from a bundle's parts concatenated on standard input",
     details: "Reads the parts (in order, e.g. cat NAME.part.*) from standard input or -i and writes the image to standard output or -o. The key, IV, size and digest come from the manifest (-m, opened with -k or EC2_PRIVATE_KEY) or from --enc-key and --enc-iv (with --image-size and --sha1-digest to check). With -o the file appears only when complete and correct; on standard output a failure is reported after the data written so far.",
-    service: .s3,
+    service: .s3, offline: true,
     options: [
         Option("-m", "--manifest", metavar: "FILE", type: .filePath,
                help: "the bundle's manifest file, for its key, size and digest"),

@@ -141,6 +141,19 @@ print('verified', len(parts), 'parts')
         }
     }
 
+    /// The offline commands read certificates and the account from the environment and the
+    /// config (`--region`), and send nothing: no endpoint, credential, retry or TLS option.
+    @Test(arguments: ["bundle-image", "unbundle", "unbundle-stream"])
+    func offlineCommandsOfferNoConnectionOptions(_ command: String) {
+        let help = euca(command, ["--help"])
+        #expect(help.succeeded && help.stdout.contains("--region USER@REGION"), "\(help)")
+        for spelling in ["--url", "--max-attempts", "--access-key-id", "--connect-timeout", "--ca-bundle", "--no-verify-ssl"] {
+            #expect(!help.stdout.contains(spelling), "\(command) offers \(spelling)")
+        }
+        let misuse = euca(command, ["--url", "http://127.0.0.1:1/"])
+        #expect(misuse.status == 2 && misuse.stderr.contains("--url"), "\(misuse)")
+    }
+
     @Test func bundleImageBadInput() throws {
         let dir = try Self.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }

@@ -23,8 +23,11 @@ public struct Command: Sendable {
     public var summary: String
     /// Optional longer description for `--help` and the man page.
     public var details: String?
-    /// The service the command calls (nil: works locally, without credentials or endpoint).
+    /// The service whose settings the command resolves (nil: none at all).
     public var service: Service?
+    /// Resolves the service's settings (certificates, account, `--region`'s config sections)
+    /// but sends nothing: no endpoint, credential, retry or TLS options are offered.
+    public var offline: Bool
     public var options: [Option]
     public var positionals: [Positional]
     /// Names accepted by `--filter NAME=VALUE` (nil: the command takes no filters). `tag:KEY`
@@ -35,13 +38,14 @@ public struct Command: Sendable {
     public var action: Action
 
     public init(_ name: String, aliases: [String] = [], summary: String, details: String? = nil,
-                service: Service?, options: [Option] = [], positionals: [Positional] = [],
+                service: Service?, offline: Bool = false, options: [Option] = [], positionals: [Positional] = [],
                 filters: [String]? = nil, exclusive: [[String]] = [], action: Action) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
         self.details = details
         self.service = service
+        self.offline = offline
         self.options = options
         self.positionals = positionals
         self.filters = filters
@@ -57,7 +61,7 @@ public struct Command: Sendable {
         if let filters { result.append(FilterOption.make(filters)) }
         let taken = Set(result.flatMap(\.spellings))
         let takenKeys = Set(result.map(\.key))
-        for var common in CommonOptions.for(service) where !takenKeys.contains(common.key) {
+        for var common in CommonOptions.for(service, offline: offline) where !takenKeys.contains(common.key) {
             common.spellings.removeAll { taken.contains($0) }
             if !common.spellings.isEmpty { result.append(common) }
         }
@@ -66,7 +70,7 @@ public struct Command: Sendable {
 
     /// The spellings of the common options this command accepts, for grouping in help.
     var commonKeys: Set<String> {
-        Set(CommonOptions.for(service).map(\.key)).subtracting(options.map(\.key))
+        Set(CommonOptions.for(service, offline: offline).map(\.key)).subtracting(options.map(\.key))
     }
 }
 

@@ -1,5 +1,6 @@
 /// The options every command accepts. Service commands add endpoint, credential, retry and TLS
-/// options; local commands (no service) only the first three. The euca2ools 1.x credential
+/// options; offline commands that read a service's settings only `--region`; local commands
+/// (no service) only the first three. The euca2ools 1.x credential
 /// spellings `-a/--access-key` and `-s` are listed here too and silently drop out of any command
 /// that uses those letters itself (see `Command.allOptions`).
 public enum CommonOptions {
@@ -9,13 +10,16 @@ public enum CommonOptions {
         "--debug",
         help: "show where each setting came from and the HTTP exchange on stderr (secrets redacted)")
 
-    static func `for`(_ service: Service?) -> [Option] {
+    static let region = Option("--region", metavar: "USER@REGION", type: .nonEmpty,
+                               help: "region (and optionally user) to use: selects [region]/[user] sections of the euca2ools config and the SigV4 signing region")
+
+    static func `for`(_ service: Service?, offline: Bool = false) -> [Option] {
         guard let service else { return [debug, help, version] }
+        if offline { return [region, debug, help, version] }
         return [
             Option("-U", "--url", metavar: "URL", type: .url,
                    help: "\(service.endpointDescription) (default: \(service == .ec2 ? "EC2_URL" : "S3_URL"), config, or the AWS endpoint for the region)"),
-            Option("--region", metavar: "USER@REGION", type: .nonEmpty,
-                   help: "region (and optionally user) to use: selects [region]/[user] sections of the euca2ools config and the SigV4 signing region"),
+            region,
             Option("-I", "--access-key-id", "-a", "--access-key", metavar: "KEY_ID", type: .nonEmpty,
                    help: "access key ID (needs -S/--secret-key)", key: "access-key-id"),
             Option("-S", "--secret-key", "-s", metavar: "SECRET_KEY", type: .nonEmpty,
