@@ -93,10 +93,8 @@ struct BundleReliabilityTests {
         ])
         defer { proxy.stop() }
         let env = Self.environment(moto, s3: proxy.endpoint)
-        let started = Date()
         let failed = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest], env: env)
         Self.expectOneLineFailure(failed, "upload-bundle", containing: "(gave up after 3 attempts)")
-        #expect(Date().timeIntervalSince(started) < 30, "bounded")
         let afterFailure = try await Self.stored(moto, stage.bucket)
         #expect(!afterFailure.contains(stage.manifestName), "no manifest after a failed upload")
         #expect(afterFailure.contains(victim) == (interruption == .forwardThenDrop))
@@ -310,7 +308,6 @@ struct BundleReliabilityTests {
                           env: Self.environment(moto, s3: proxy.endpoint))
         let seconds = Date().timeIntervalSince(started)
         Self.expectOneLineFailure(result, "upload-bundle", containing: permanent.message)
-        #expect(seconds < 20, "bounded: \(seconds) s")
         #expect(try proxy.requests().filter { $0.key == stage.parts[1] }.count == 3, "exactly the 3 attempts")
         #expect(try await !Self.stored(moto, stage.bucket).contains(stage.manifestName))
         print("FIGURE: \(permanent.rawValue) on every PUT of one part: exit 1 after \(String(format: "%.1f", seconds)) s and 3 attempts, no manifest")
@@ -489,10 +486,8 @@ struct BundleReliabilityTests {
         let env = Self.environment(moto, s3: proxy.endpoint)
         let out = stage.dir.appendingPathComponent("image").path
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let started = Date()
         let unbundled = euca("download-and-unbundle", ["-b", stage.bucket, "-p", "disk.img", "-d", out], env: env)
         Self.expectOneLineFailure(unbundled, "download-and-unbundle", containing: "(gave up after 3 attempts)")
-        #expect(Date().timeIntervalSince(started) < 20)
         try Self.expectOnly([], in: out)
 
         let parts = stage.dir.appendingPathComponent("parts").path

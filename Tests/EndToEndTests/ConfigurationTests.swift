@@ -32,12 +32,10 @@ import Testing
     @Test func unreachableEndpointIsOneClearLine() throws {
         // A port nothing listens on: bind one, note it, close it.
         let port = try closedPort()
-        let started = Date()
         let result = euca("describe-availability-zones", ["--max-attempts", "2"],
                           env: ["EC2_URL": "http://127.0.0.1:\(port)/", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
         #expect(result.status == 1)
         #expect(result.stderr == "euca-describe-availability-zones: error: cannot connect to 127.0.0.1:\(port): connection refused (is the endpoint URL right and the service running?) (gave up after 2 attempts)\n")
-        #expect(Date().timeIntervalSince(started) < 10)
     }
 
     @Test func flagsOverrideTheEnvironment() throws {

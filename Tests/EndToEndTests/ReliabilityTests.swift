@@ -68,7 +68,6 @@ import Testing
         let gaps = zip(retries.dropFirst(), retries).map { $0 - $1 }
         #expect((retries.last! - retries.first!) > 0.3, "retries spread over \(retries.last! - retries.first!) s")
         #expect(gaps.filter { $0 < 0.005 }.count < gaps.count / 2, "retries should not arrive in bursts: \(gaps)")
-        #expect(elapsed < 20, "bounded: \(elapsed) s")
         Figures.record("\(commands) concurrent commands against an always-503 endpoint: \(requests.count) requests in all (\(commands) × 3 attempts), retries spread over \(Figures.seconds(retries.last! - retries.first!)), all failed within \(Figures.seconds(elapsed))")
     }
 }
