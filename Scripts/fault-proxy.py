@@ -191,7 +191,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape as xml_escape
 
 # Scripts/ is on sys.path when a script there runs.
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, terminate
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main, terminate
 
 
 log = logging.getLogger("fault-proxy")
@@ -1271,6 +1271,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    status = main(sys.argv[1:])
-    sys.stderr.flush()
-    os._exit(status)
+    run_main(main)

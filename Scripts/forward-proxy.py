@@ -29,7 +29,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json  # noqa: E402
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main  # noqa: E402
 
 # Hop-by-hop headers (RFC 9110 7.6.1) and the framing the proxy redoes itself.
 HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "proxy-authorization", "te",
@@ -184,4 +184,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run_main(main)

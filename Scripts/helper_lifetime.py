@@ -1,4 +1,5 @@
-"""How the test helper servers (moto-endpoint.py, fault-proxy.py) stop, shared by both.
+"""How the test helper servers (moto-endpoint.py, seaweedfs-endpoint.py, fault-proxy.py,
+forward-proxy.py, http-shapes.py) stop, shared by all of them.
 
 Every way of stopping ends in os._exit: nothing needs cleaning up, and sys.exit from a
 non-main thread would only end that thread. The helpers stop on SIGTERM/SIGINT, on EOF on
@@ -35,6 +36,13 @@ def terminate(reason: str, status: int = 0) -> None:
         sys.stderr.flush()
     finally:
         os._exit(status)
+
+
+def run_main(main) -> None:
+    """`main(sys.argv[1:])`, then exit with its status through terminate(): os._exit, not
+    sys.exit, since interpreter shutdown aborts ("could not acquire lock for <stdin>") while
+    the stdin watchdog thread is blocked reading, and the stop hooks run either way."""
+    terminate("main returned", status=main(sys.argv[1:]))
 
 
 def install_stop_conditions(exit_on_stdin_eof: bool, max_seconds: float | None = None) -> None:

@@ -26,7 +26,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json  # noqa: E402
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main  # noqa: E402
 
 LENGTH_BODY = b"length body"
 CHUNKS = [b"chunked body", b", in three", b" pieces"]
@@ -124,4 +124,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run_main(main)

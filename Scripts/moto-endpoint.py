@@ -109,7 +109,7 @@ import urllib.parse
 import urllib.request
 
 # Scripts/ is on sys.path when a script there runs.
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, terminate
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main, terminate
 
 REGION = "us-east-1"
 USER_NAME = "euca-e2e"
@@ -481,8 +481,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    # os._exit, not sys.exit: interpreter shutdown aborts ("could not acquire lock for
-    # <stdin>") while the stdin watchdog thread is blocked reading.
-    status = main(sys.argv[1:])
-    sys.stderr.flush()
-    os._exit(status)
+    run_main(main)

@@ -55,7 +55,7 @@ import urllib.error
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helper_lifetime import before_exit, install_stop_conditions, reserve_stdout_for_json, terminate  # noqa: E402
+from helper_lifetime import before_exit, install_stop_conditions, reserve_stdout_for_json, run_main, terminate  # noqa: E402
 
 log = logging.getLogger("seaweedfs-endpoint")
 
@@ -268,4 +268,4 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    run_main(main)
