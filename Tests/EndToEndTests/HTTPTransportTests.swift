@@ -9,9 +9,9 @@ import Testing
 /// streamed from a file arrives whole, with its exact Content-Length.
 @Suite(.serialized) struct HTTPTransportTests {
     static let server = Result<(port: Int, script: HelperScript), any Error> {
-        let launched = try HelperScript.launch("http-shapes.py", arguments: [], timeout: 30)
         struct Ready: Decodable { let port: Int }
-        return (try JSONDecoder().decode(Ready.self, from: Data(launched.readyLine.utf8)).port, launched.script)
+        let launched = try HelperScript.launch("http-shapes.py", arguments: [], timeout: 30, ready: Ready.self)
+        return (launched.ready.port, launched.script)
     }
 
     static func request(_ method: String, _ path: String, body: HTTPBody = .empty) throws -> HTTPRequest {

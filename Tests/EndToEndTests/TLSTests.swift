@@ -17,8 +17,9 @@ import Testing
         let port = URL(string: moto.endpoint)!.port!
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-tls-\(UUID().uuidString)")
         let launched = try HelperScript.launch("tls-front.py", arguments: ["--upstream", "127.0.0.1:\(port)", "--dir", directory.path],
-                                               timeout: 30, requirement: "Python 3 with cryptography (a moto dependency)")
-        return (try JSONDecoder().decode(Fronts.self, from: Data(launched.readyLine.utf8)), launched.script)
+                                               timeout: 30, requirement: "Python 3 with cryptography (a moto dependency)",
+                                               ready: Fronts.self)
+        return (launched.ready, launched.script)
     }
 
     static func env(port: Int, host: String = "localhost") throws -> [String: String] {

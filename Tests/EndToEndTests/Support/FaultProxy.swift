@@ -70,24 +70,22 @@ final class FaultProxy: Sendable {
         if let maxSeconds { arguments += ["--max-seconds", String(maxSeconds)] }
         if verbose { arguments.append("--verbose") }
 
-        let launched: (script: HelperScript, readyLine: String)
-        do {
-            launched = try HelperScript.launch(
-                "fault-proxy.py", arguments: arguments, echoStderr: verbose, timeout: timeout)
-        } catch {
-            throw FaultProxyError(error.description)
-        }
         struct ReadyLine: Decodable {
             let endpoint: String
             let pid: Int32
         }
-        guard let info = try? JSONDecoder().decode(ReadyLine.self, from: Data(launched.readyLine.utf8)),
-              let port = URLComponents(string: info.endpoint)?.port
-        else {
-            launched.script.stop()
-            throw FaultProxyError("fault-proxy.py printed something that is not its JSON line: \(launched.readyLine)")
+        let launched: (script: HelperScript, ready: ReadyLine)
+        do {
+            launched = try HelperScript.launch(
+                "fault-proxy.py", arguments: arguments, echoStderr: verbose, timeout: timeout, ready: ReadyLine.self)
+        } catch {
+            throw FaultProxyError(error.description)
         }
-        return FaultProxy(endpoint: info.endpoint, port: port, upstream: upstream, script: launched.script)
+        guard let port = URLComponents(string: launched.ready.endpoint)?.port else {
+            launched.script.stop()
+            throw FaultProxyError("fault-proxy.py reported an endpoint without a port: \(launched.ready.endpoint)")
+        }
+        return FaultProxy(endpoint: launched.ready.endpoint, port: port, upstream: upstream, script: launched.script)
     }
 
     private init(endpoint: String, port: Int, upstream: String?, script: HelperScript) {

@@ -22,10 +22,9 @@ final class ForwardProxy: Sendable {
         var arguments: [String] = []
         if let user { arguments += ["--user", user] }
         if stall { arguments.append("--stall") }
-        let launched = try HelperScript.launch("forward-proxy.py", arguments: arguments, timeout: 30)
         struct Ready: Decodable { let endpoint: String; let port: Int }
-        let ready = try JSONDecoder().decode(Ready.self, from: Data(launched.readyLine.utf8))
-        return ForwardProxy(endpoint: ready.endpoint, port: ready.port, script: launched.script)
+        let launched = try HelperScript.launch("forward-proxy.py", arguments: arguments, timeout: 30, ready: Ready.self)
+        return ForwardProxy(endpoint: launched.ready.endpoint, port: launched.ready.port, script: launched.script)
     }
 
     private init(endpoint: String, port: Int, script: HelperScript) {

@@ -80,11 +80,12 @@ final class MotoEndpoint: Sendable {
         if verbose { arguments.append("--verbose") }
         if let eucarc { arguments += ["--eucarc", eucarc] }
 
-        let launched: (script: HelperScript, readyLine: String)
+        let launched: (script: HelperScript, ready: ReadyLine)
         do {
             launched = try HelperScript.launch(
                 "moto-endpoint.py", arguments: arguments, echoStderr: verbose, timeout: timeout,
-                requirement: "Python 3 with moto: run `make test-deps` or `pip install 'moto[server]'`")
+                requirement: "Python 3 with moto: run `make test-deps` or `pip install 'moto[server]'`",
+                ready: ReadyLine.self)
         } catch {
             var message = error.description
             if error.stderr.contains("is not installed") || error.stderr.contains("No module named") {
@@ -93,15 +94,7 @@ final class MotoEndpoint: Sendable {
             }
             throw MotoEndpointError(message)
         }
-        let info: ReadyLine
-        do {
-            info = try JSONDecoder().decode(ReadyLine.self, from: Data(launched.readyLine.utf8))
-        } catch {
-            launched.script.stop()
-            throw MotoEndpointError(
-                "moto-endpoint.py printed something that is not its JSON line: \(launched.readyLine)")
-        }
-        return MotoEndpoint(info: info, script: launched.script)
+        return MotoEndpoint(info: launched.ready, script: launched.script)
     }
 
     private init(info: ReadyLine, script: HelperScript) {
@@ -201,6 +194,21 @@ final class HelperScript: @unchecked Sendable {
     ///   - echoStderr: also copy the script's stderr to the test process's stderr.
     ///   - timeout: how long to wait for the ready line.
     ///   - requirement: what the script needs, for the message when Python is missing.
+    /// `launch(_:arguments:echoStderr:timeout:requirement:)` with the ready line decoded as
+    /// `Ready`; a line that is not one stops the script and says what it printed.
+    static func launch<Ready: Decodable>(
+        _ name: String, arguments: [String], echoStderr: Bool = false, timeout: TimeInterval,
+        requirement: String = "Python 3", ready: Ready.Type
+    ) throws(LaunchError) -> (script: HelperScript, ready: Ready) {
+        let launched = try launch(name, arguments: arguments, echoStderr: echoStderr, timeout: timeout,
+                                  requirement: requirement)
+        guard let decoded = try? JSONDecoder().decode(Ready.self, from: Data(launched.readyLine.utf8)) else {
+            launched.script.stop()
+            throw LaunchError(description: "\(name) printed something that is not its JSON line: \(launched.readyLine)")
+        }
+        return (launched.script, decoded)
+    }
+
     static func launch(
         _ name: String, arguments: [String], echoStderr: Bool = false, timeout: TimeInterval,
         requirement: String = "Python 3"

