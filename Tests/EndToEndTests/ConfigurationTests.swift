@@ -82,6 +82,15 @@ import Testing
         #expect(result.stdout.contains("EC2_CERT=\(directory.resolvingSymlinksInPath().path)/euca2-admin-1a2b3c4d-cert.pem\n")
                 || result.stdout.contains("EC2_CERT=\(directory.path)/euca2-admin-1a2b3c4d-cert.pem\n"))
         #expect(result.stdout.contains("EC2_USER_ID=123456789012\n"))
+        // Every service's URL from the eucarc, EUARE_URL as IAM's, and the signing region
+        // (none configured) is the default.
+        for line in ["AWS_IAM_URL=http://127.0.0.1:8773/services/Euare", "TOKEN_URL=http://127.0.0.1:8773/services/Tokens",
+                     "AWS_AUTO_SCALING_URL=http://127.0.0.1:8773/services/AutoScaling",
+                     "AWS_CLOUDFORMATION_URL=http://127.0.0.1:8773/services/CloudFormation",
+                     "AWS_CLOUDWATCH_URL=http://127.0.0.1:8773/services/CloudWatch",
+                     "AWS_ELB_URL=http://127.0.0.1:8773/services/LoadBalancing", "S3_URL=\(moto.endpoint)/"] {
+            #expect(result.stdout.contains(line + "\n"), "\(line)")
+        }
         // bash collapses the unquoted double space of the echo line.
         #expect(result.stderr.contains("WARN: Load Balancing service URL is not configured."))
     }

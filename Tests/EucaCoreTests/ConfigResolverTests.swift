@@ -157,7 +157,7 @@ secret-key = alicesecret
     }
 
     @Test func malformedEndpointsNameTheirSource() {
-        #expect(throws: ConfigError("environment EC2_URL: expected an http:// or https:// URL, got \"ec2.example.com\"")) {
+        #expect(throws: ConfigError("environment EC2_URL: expected an http:// or https:// URL (optionally REGION::URL), got \"ec2.example.com\"")) {
             try settings(env: ["EC2_URL": "ec2.example.com"])
         }
     }

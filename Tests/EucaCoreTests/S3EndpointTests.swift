@@ -62,19 +62,24 @@ import Testing
     }
 
     @Test func addressingStyleResolvesFromEnvironmentThenConfig() throws {
-        let none = try S3AddressingStyle.resolve(environment: [:]) { _ in nil }
+        let command = Command("euca-x", summary: "x", service: .s3, action: .custom { _ in })
+        func style(env: [String: String] = [:], ini: String? = nil) throws -> Sourced<S3AddressingStyle> {
+            let (_, parsed) = try ArgumentParser(command).parse(["--region", "r"])
+            let config = try ini.map { EucaConfig(files: [try IniFile(path: "/etc/euca2ools/euca2ools.ini", text: $0)]) } ?? EucaConfig()
+            return try ConfigResolver(arguments: parsed, environment: env, eucaConfig: config, service: .s3)
+                .resolve().s3AddressingStyle.get()
+        }
+        let none = try style()
         #expect(none.value == .auto && none.source == .builtInDefault)
-        let config = try S3AddressingStyle.resolve(environment: [:]) { key in
-            key == "s3-addressing-style" ? Sourced("path", .file(path: "/etc/euca2ools/euca2ools.ini", section: "region r")) : nil
-        }
-        #expect(config.value == .path)
-        let env = try S3AddressingStyle.resolve(environment: ["EUCA_S3_ADDRESSING_STYLE": "Virtual"]) { _ in
-            Sourced("path", .builtInDefault)
-        }
+        let config = try style(ini: "[region r]\ns3-addressing-style = path\n")
+        #expect(config.value == .path && config.source == .file(path: "/etc/euca2ools/euca2ools.ini", section: "region r"))
+        let env = try style(env: ["EUCA_S3_ADDRESSING_STYLE": "Virtual"], ini: "[region r]\ns3-addressing-style = path\n")
         #expect(env.value == .virtual && env.source == .environment("EUCA_S3_ADDRESSING_STYLE"))
-        #expect(throws: ConfigError.self) {
-            try S3AddressingStyle.resolve(environment: ["EUCA_S3_ADDRESSING_STYLE": "dns"]) { _ in nil }
+        #expect(try style(env: ["EUCA_S3_ADDRESSING_STYLE": "virtual-host"]).value == .virtual)
+        #expect(throws: ConfigError("environment EUCA_S3_ADDRESSING_STYLE: S3 addressing style must be auto, path or virtual, got \"dns\"")) {
+            try style(env: ["EUCA_S3_ADDRESSING_STYLE": "dns"])
         }
+        #expect(throws: ConfigError.self) { try style(ini: "[region r]\ns3-addressing-style = dns\n") }
     }
 
     // MARK: Names

@@ -44,13 +44,11 @@ public enum BundleAndUploadTool {
     }
 
     /// The EC2 endpoint for RegisterImage: `--ec2-url`, else the configured one.
-    static func computeClient(_ invocation: Invocation) throws -> EC2Client {
+    static func computeClient(_ invocation: Invocation) throws -> QueryClient {
         let configured = try invocation.ec2()
-        guard let text = invocation.arguments.string("ec2-url"), let url = URL(string: text),
-              let client = invocation.client else { return configured }
+        guard let text = invocation.arguments.string("ec2-url"), let url = URL(string: text) else { return configured }
         try invocation.checkTLS(url)
-        return EC2Client(client: client, endpoint: url, region: configured.region,
-                         credentials: configured.credentials, signatureVersion: configured.signatureVersion)
+        return configured.at(url)
     }
 
     /// Checks, bundles and uploads, then cleans up; returns what was uploaded where. Each part

@@ -170,26 +170,16 @@ public enum BundleImageTool {
                     directory: directory, createdDirectory: created)
     }
 
-    /// Part size, fixed keys and the tuning knobs (undocumented, for measurements:
-    /// EUCA_BUNDLE_THREADS compressing threads, EUCA_BUNDLE_BLOCK_KIB block size,
-    /// EUCA_BUNDLE_INFLIGHT extra blocks in flight, EUCA_BUNDLE_STORE_INCOMPRESSIBLE=0 to deflate
-    /// every block).
+    /// Part size, fixed keys and the measurement knobs (`Tuning`).
     static func writerOptions(_ invocation: Invocation) throws -> BundleWriter.Options {
         let arguments = invocation.arguments
         var options = BundleWriter.Options()
-        let environment = invocation.environment
-        if let threads = environment["EUCA_BUNDLE_THREADS"].flatMap({ Int($0) }), threads > 0 {
-            options.compression.workers = min(threads, 64)
-        }
-        if let block = environment["EUCA_BUNDLE_BLOCK_KIB"].flatMap({ Int($0) }), block >= 64, block <= 16384 {
-            options.compression.blockSize = block << 10
-        }
-        if let extra = environment["EUCA_BUNDLE_INFLIGHT"].flatMap({ Int($0) }), extra >= 1, extra <= 256 {
-            options.compression.extraBlocksInFlight = extra
-        }
-        if environment["EUCA_BUNDLE_STORE_INCOMPRESSIBLE"] == "0" {
-            options.compression.storeIncompressible = false
-        }
+        let tuning = invocation.settings?.tuning ?? Tuning()
+        if let threads = tuning.bundleThreads { options.compression.workers = threads.value }
+        if let block = tuning.bundleBlockKiB { options.compression.blockSize = block.value << 10 }
+        if let extra = tuning.bundleExtraBlocksInFlight { options.compression.extraBlocksInFlight = extra.value }
+        if tuning.deflateEveryBlock { options.compression.storeIncompressible = false }
+        options.printStats = tuning.printBundleStats
         if let partSize = byteCount(arguments, "part-size") {
             guard partSize > 0, partSize <= UInt64(Int32.max) else {
                 throw UsageError("argument --part-size: must be from 1 byte to 2 GiB")

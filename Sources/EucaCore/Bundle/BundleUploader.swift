@@ -21,8 +21,7 @@ public struct BundleUploader: Sendable {
     public static func prepare(_ invocation: Invocation, location: BundleLocation) async throws -> BundleUploader {
         let arguments = invocation.arguments
         let acl = try cannedACL(arguments.string("acl"))
-        let concurrency = invocation.environment["EUCA_UPLOAD_CONCURRENCY"].flatMap { Int($0) }
-            .map { min(max($0, 1), 64) }
+        let concurrency = invocation.settings?.tuning.uploadConcurrency?.value
         if let policy = try uploadPolicy(invocation) {
             let client = try unsignedClient(invocation, accessKeyId: policy.accessKeyId)
             invocation.log("using an upload policy; not checking that bucket \(location.bucket) exists, and not resuming (nothing can be signed to look)")
@@ -30,7 +29,7 @@ public struct BundleUploader: Sendable {
         }
         let s3 = try invocation.s3()
         if try await !s3.bucketExists(location.bucket) {
-            let constraint = try locationConstraint(invocation)
+            let constraint = locationConstraint(invocation)
             invocation.log("creating bucket \(location.bucket)\(constraint.map { " in \($0)" } ?? "")")
             try await s3.createBucket(location.bucket, location: constraint)
         }
@@ -168,29 +167,15 @@ public struct BundleUploader: Sendable {
     }
 
     /// `--location`, else `s3-location-constraint` in the euca2ools configuration's region.
-    static func locationConstraint(_ invocation: Invocation) throws -> String? {
+    static func locationConstraint(_ invocation: Invocation) -> String? {
         if let given = invocation.arguments.string("location"), !given.isEmpty { return given }
-        guard let settings = invocation.settings, let region = settings.configRegion else { return nil }
-        let config = try ConfigLoader(environment: invocation.environment).loadEucaConfig()
-        return config.region(region, "s3-location-constraint")?.value
+        return invocation.settings?.s3LocationConstraint?.value
     }
 
     /// An S3 client for the endpoint that never needs the secret key: POST Object requests are
     /// authorized by the policy, not signed.
     static func unsignedClient(_ invocation: Invocation, accessKeyId: String) throws -> S3Client {
-        guard let settings = invocation.settings, let service = invocation.client else {
-            throw CommandFailure("this command has no service")
-        }
-        let endpoint = settings.endpoint(.s3).value
-        try invocation.checkTLS(endpoint)
-        let eucaConfig = settings.configRegion == nil ? nil
-            : try ConfigLoader(environment: invocation.environment).loadEucaConfig()
-        let style = try S3AddressingStyle.resolve(environment: invocation.environment) { key in
-            settings.configRegion.flatMap { eucaConfig?.region($0, key) }
-        }
-        return S3Client(client: service, endpoint: endpoint, region: settings.region.value,
-                        credentials: Credentials(accessKeyId: accessKeyId, secretAccessKey: ""),
-                        signatureVersion: settings.signatureVersion(.s3).value, addressingStyle: style.value)
+        try invocation.s3(credentials: Credentials(accessKeyId: accessKeyId, secretAccessKey: ""))
     }
 
     static func fileSize(_ url: URL) throws -> UInt64 {

@@ -32,6 +32,8 @@ public enum BundleWriter {
         /// it while the rest is bundled; it may block to hold bundling back, and what it throws
         /// fails the bundle.
         public var partCompleted: (@Sendable (BundlePartFile) throws -> Void)?
+        /// Print the compression pipeline's counters on stderr when done (`EUCA_BUNDLE_STATS`).
+        public var printStats = false
 
         public init() {}
     }
@@ -83,7 +85,7 @@ public enum BundleWriter {
             let last = try cipher.finalize()
             try last.withUnsafeBytes { try parts.write($0) }
             let files = try parts.finish()
-            if ProcessInfo.processInfo.environment["EUCA_BUNDLE_STATS"] != nil {
+            if options.printStats {
                 StandardStream.error.writeLine("bundle pipeline: \(compressor.stats.summary)")
             }
             progress.finish()

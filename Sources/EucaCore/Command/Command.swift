@@ -1,17 +1,3 @@
-/// The cloud services a command can talk to.
-public enum Service: String, Sendable, CaseIterable {
-    case ec2
-    case s3
-
-    /// How help and man pages describe the service's endpoint.
-    var endpointDescription: String {
-        switch self {
-        case .ec2: return "compute service endpoint URL"
-        case .s3: return "object storage service endpoint URL"
-        }
-    }
-}
-
 /// A command, declared once: everything the parser, `--help`, the man page and shell completion
 /// need, and what running it means.
 public struct Command: Sendable {

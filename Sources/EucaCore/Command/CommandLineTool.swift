@@ -168,7 +168,10 @@ enum QueryRunner {
         case .query(let action):
             var parameters = invocation.boundParameters
             if let extra = action.extraParameters { parameters += try extra(invocation) }
-            let client = try invocation.ec2()
+            guard let service = invocation.command.service else {
+                throw CommandFailure("\(invocation.command.name) sends a query but names no service")
+            }
+            let client = try invocation.query(service)
             let pages = action.paginated
                 ? try await client.callAllPages(action.name, parameters)
                 : [try await client.call(action.name, parameters)]

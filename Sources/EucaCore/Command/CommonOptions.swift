@@ -17,8 +17,8 @@ public enum CommonOptions {
         guard let service else { return [debug, help, version] }
         if offline { return [region, debug, help, version] }
         return [
-            Option("-U", "--url", metavar: "URL", type: .url,
-                   help: "\(service.endpointDescription) (default: \(service == .ec2 ? "EC2_URL" : "S3_URL"), config, or the AWS endpoint for the region)"),
+            Option("-U", "--url", metavar: "URL", type: .endpoint,
+                   help: "\(service.definition.endpointHelp), optionally REGION::URL to name its signing region (default: \(service.definition.urlVariables[0]), config, or the AWS endpoint for the region)"),
             region,
             Option("-I", "--access-key-id", "-a", "--access-key", metavar: "KEY_ID", type: .nonEmpty,
                    help: "access key ID (needs -S/--secret-key)", key: "access-key-id"),

@@ -58,38 +58,43 @@ public struct Invocation: Sendable {
     }
 
     /// An EC2 client for this invocation's endpoint and credentials.
-    public func ec2() throws -> EC2Client {
+    public func ec2() throws -> QueryClient { try query(.ec2) }
+
+    /// A Query API client for one of the services (EC2, IAM, STS, ELB, Auto Scaling,
+    /// CloudWatch, CloudFormation) with this invocation's endpoint and credentials.
+    public func query(_ service: Service) throws -> QueryClient {
         guard let settings, let client else { throw CommandFailure("this command has no service") }
-        try checkTLS(settings.endpoint(.ec2).value)
+        let endpoint = settings.endpoints[service]!
+        try checkTLS(endpoint.url.value)
         let credentials = try settings.requireCredentials()
         log.addSecret(credentials.secretAccessKey)
         if let token = credentials.sessionToken { log.addSecret(token) }
-        return EC2Client(client: client, endpoint: settings.endpoint(.ec2).value,
-                         region: settings.region.value, credentials: credentials,
-                         signatureVersion: settings.signatureVersion(.ec2).value)
+        return QueryClient(client: client, service: service, endpoint: endpoint.url.value,
+                           region: endpoint.signingRegion.value, credentials: credentials,
+                           signatureVersion: settings.signatureVersion(service).value)
     }
 
-    /// An S3 client for this invocation's object storage endpoint and credentials. The
-    /// addressing style comes from `EUCA_S3_ADDRESSING_STYLE` or the region's
-    /// `s3-addressing-style` (see `S3AddressingStyle`).
+    /// An S3 client for this invocation's object storage endpoint and credentials.
     public func s3() throws -> S3Client {
-        guard let settings, let client else { throw CommandFailure("this command has no service") }
-        try checkTLS(settings.endpoint(.s3).value)
+        guard let settings else { throw CommandFailure("this command has no service") }
         let credentials = try settings.requireCredentials()
         log.addSecret(credentials.secretAccessKey)
         if let token = credentials.sessionToken { log.addSecret(token) }
         // Content-MD5 and the ETag checks need MD5, which a FIPS-only OpenSSL lacks.
         try DigestAlgorithm.md5.checkAvailable()
-        let eucaConfig = settings.configRegion == nil ? nil
-            : try ConfigLoader(environment: environment).loadEucaConfig()
-        let style = try S3AddressingStyle.resolve(environment: environment) { key in
-            settings.configRegion.flatMap { eucaConfig?.region($0, key) }
-        }
-        log("s3 addressing style = \(style.value) (from \(style.source))")
-        return S3Client(client: client, endpoint: settings.endpoint(.s3).value,
-                        region: settings.region.value, credentials: credentials,
+        return try s3(credentials: credentials)
+    }
+
+    /// An S3 client signing with `credentials` (an upload policy's client has only a key ID:
+    /// its POSTs are authorized by the policy, not signed).
+    func s3(credentials: Credentials) throws -> S3Client {
+        guard let settings, let client else { throw CommandFailure("this command has no service") }
+        let endpoint = settings.endpoints[.s3]!
+        try checkTLS(endpoint.url.value)
+        return S3Client(client: client, endpoint: endpoint.url.value,
+                        region: endpoint.signingRegion.value, credentials: credentials,
                         signatureVersion: settings.signatureVersion(.s3).value,
-                        addressingStyle: style.value)
+                        addressingStyle: try settings.s3AddressingStyle.get().value)
     }
 }
 

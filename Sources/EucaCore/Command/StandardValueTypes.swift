@@ -110,6 +110,24 @@ extension ValueType {
         return .scalar(value)
     }
 
+    /// A service endpoint: a URL, optionally prefixed with the region it is signed for
+    /// (`lab::https://cloud.example.com:8773/services/compute`), as euca2ools accepts.
+    public static let endpoint = ValueType(expected: "an http:// or https:// URL, or REGION::URL") {
+        value throws(ValueError) in
+        var url = value
+        if let separator = value.range(of: "::") {
+            let prefix = value[..<separator.lowerBound]
+            if !prefix.isEmpty, !prefix.contains("/"), !prefix.contains("[") {
+                url = String(value[separator.upperBound...])
+            }
+        }
+        guard let components = URLComponents(string: url),
+              let scheme = components.scheme?.lowercased(), scheme == "http" || scheme == "https",
+              let host = components.host, !host.isEmpty
+        else { throw .expected("an http:// or https:// URL, or REGION::URL", got: value) }
+        return .scalar(value)
+    }
+
     /// `PORT` or `FROM-TO`, each -1…65535 (-1 means "all" to EC2). Fields: FromPort, ToPort.
     public static let portRange = ValueType(expected: "PORT or FROM-TO") {
         value throws(ValueError) in

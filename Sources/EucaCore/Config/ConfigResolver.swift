@@ -80,19 +80,18 @@ public struct ConfigResolver: Sendable {
         return eucaConfig.user(user, key)
     }
 
-    /// The endpoint the user configured for a service, if any (no default applied).
-    func configuredEndpoint(_ service: Service) -> Sourced<String>? {
-        let own = service == self.service ? flag("url", "-U/--url") : nil
-        switch service {
-        case .ec2:
-            return first(own, env("EC2_URL", "AWS_ENDPOINT_URL_EC2", "AWS_ENDPOINT_URL"),
-                         configRegionValue("ec2-url"),
-                         awsConfig.configValue(profile: profile, "endpoint_url"))
-        case .s3:
-            return first(own, env("S3_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
-                         configRegionValue("s3-url"),
-                         awsConfig.configValue(profile: profile, "endpoint_url"))
+    /// The endpoint the user configured for a service, if any (no default applied): `-U/--url`
+    /// (the command's own service only), the service's environment variables, then
+    /// `AWS_ENDPOINT_URL`, the region section's `NAME-url`, the AWS config's `endpoint_url`.
+    func configuredEndpoint(_ service: Service) -> ConfiguredEndpoint? {
+        if service == self.service, let text = flag("url", "-U/--url") { return ConfiguredEndpoint(text) }
+        for name in service.definition.urlVariables + ["AWS_ENDPOINT_URL"] {
+            if let text = env(name) { return ConfiguredEndpoint(text) }
         }
+        if let region = regionPart?.value, let found = eucaConfig.regionValue(region, service.urlKey) {
+            return ConfiguredEndpoint(found.value, sectionRegion: found.signingRegion)
+        }
+        return awsConfig.configValue(profile: profile, "endpoint_url").map { ConfiguredEndpoint($0) }
     }
 
     public func resolve() throws(ConfigError) -> Settings {
@@ -103,20 +102,33 @@ public struct ConfigResolver: Sendable {
             throw ConfigError("--region \(shown(regionSpec!.value)): no [user \(shown(user.value))] section in the euca2ools configuration files")
         }
 
-        var configured: [Service: Sourced<URL>] = [:]
+        var configured: [Service: ConfiguredEndpoint.Parsed] = [:]
         for service in Service.allCases {
-            if let text = configuredEndpoint(service) {
-                configured[service] = try Sourced(endpointURL(text), text.source)
+            configured[service] = try configuredEndpoint(service)?.parsed()
+        }
+        let region = resolveRegion(configured.mapValues(\.url))
+        try checkRegionName(region)
+        var endpoints: [Service: ServiceEndpoint] = [:]
+        for service in Service.allCases {
+            if let endpoint = configured[service] {
+                // A region the endpoint names (REGION::URL, or the config section it was found
+                // in) outranks the region in use; an AWS host names its own region only when
+                // no region was configured at all.
+                let host = endpoint.url.value.host ?? ""
+                let signing = endpoint.namedRegion
+                    ?? regionPart.map { Sourced(RegionName.signingName($0.value), $0.source) }
+                    ?? RegionName.fromEndpointHost(host).map { Sourced($0, .derived("endpoint host \(host)")) }
+                    ?? region
+                try checkRegionName(signing)
+                endpoints[service] = ServiceEndpoint(url: endpoint.url, signingRegion: signing)
+            } else {
+                let aws = service.definition.awsEndpoint.resolve(region: region.value)
+                let how: ConfigSource = .derived("AWS endpoint for region \(region.value)")
+                endpoints[service] = ServiceEndpoint(
+                    url: Sourced(aws.url, how),
+                    signingRegion: aws.signingRegion == region.value ? region : Sourced(aws.signingRegion, how),
+                    isDefault: true)
             }
-        }
-        let region = resolveRegion(configured)
-        guard RegionName.isWellFormed(region.value) else {
-            throw ConfigError("\(region.source): \(quoted(region.value)) is not a region name (letters, digits, '-', '_' and '.' only)")
-        }
-        var endpoints = configured
-        for service in Service.allCases where endpoints[service] == nil {
-            endpoints[service] = Sourced(defaultEndpoint(service, region: region.value),
-                                         .derived("AWS endpoint for region \(region.value)"))
         }
 
         var versions: [Service: Sourced<SignatureVersion>] = [:]
@@ -152,20 +164,21 @@ public struct ConfigResolver: Sendable {
                             configRegionValue("ca-bundle"),
                             awsConfig.configValue(profile: profile, "ca_bundle")),
             verifyTLS: try resolveVerifyTLS(),
-            proxies: try ProxySettings.from(environment: environment))
+            proxies: try ProxySettings.from(environment: environment),
+            s3AddressingStyle: Result { () throws(ConfigError) in try resolveAddressingStyle() },
+            s3LocationConstraint: configRegionValue("s3-location-constraint"),
+            ec2DefaultKeyPair: configRegionValue("ec2-default-keypair"),
+            tuning: try Tuning.resolve { name in env(name) })
     }
 
-    func endpointURL(_ text: Sourced<String>) throws(ConfigError) -> URL {
-        guard let url = URL(string: text.value), let scheme = url.scheme?.lowercased(),
-              scheme == "http" || scheme == "https", url.host?.isEmpty == false
-        else {
-            throw ConfigError("\(text.source): expected an http:// or https:// URL, got \(quoted(text.value))")
+    func checkRegionName(_ region: Sourced<String>) throws(ConfigError) {
+        guard RegionName.isWellFormed(region.value) else {
+            throw ConfigError("\(region.source): \(quoted(region.value)) is not a region name (letters, digits, '-', '_' and '.' only)")
         }
-        return url
     }
 
-    /// The signing region: as configured, else named by the configured endpoint's AWS host,
-    /// else us-east-1.
+    /// The region in use: as configured, else named by a configured endpoint's AWS host (the
+    /// command's own service first), else us-east-1.
     func resolveRegion(_ endpoints: [Service: Sourced<URL>]) -> Sourced<String> {
         if let part = regionPart {
             return Sourced(RegionName.signingName(part.value), part.source)
@@ -180,13 +193,12 @@ public struct ConfigResolver: Sendable {
         return Sourced("us-east-1", .builtInDefault)
     }
 
-    func defaultEndpoint(_ service: Service, region: String) -> URL {
-        let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-        switch service {
-        case .ec2: return URL(string: "https://ec2.\(region).\(suffix)/")!
-        case .s3:
-            return URL(string: region == "us-east-1" ? "https://s3.amazonaws.com/" : "https://s3.\(region).\(suffix)/")!
-        }
+    /// `EUCA_S3_ADDRESSING_STYLE`, then the region section's `s3-addressing-style`.
+    func resolveAddressingStyle() throws(ConfigError) -> Sourced<S3AddressingStyle> {
+        guard let text = first(env(S3AddressingStyle.environmentVariable),
+                               configRegionValue(S3AddressingStyle.configKey))
+        else { return Sourced(.auto, .builtInDefault) }
+        return try S3AddressingStyle.parse(text)
     }
 
     /// The access key pair from the first source that has any part of one. A source with only

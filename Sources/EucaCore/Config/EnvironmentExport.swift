@@ -7,21 +7,28 @@ public enum EnvironmentExport {
         case simple
     }
 
-    /// Variable → value (nil: not set), for the settings in effect.
+    /// Variable → value (nil: not set), for the settings in effect, sorted by name as
+    /// euca2ools prints them. A service URL is printed only when it was configured (flag,
+    /// environment or file), as euca2ools does: the AWS default would send a private cloud's
+    /// users to AWS for every service their eucarc does not name.
     public static func variables(_ settings: Settings) -> [(String, String?)] {
         let credentials = try? settings.credentials.get().value
-        return [
+        var variables: [(String, String?)] = [
             ("AWS_ACCESS_KEY_ID", credentials?.accessKeyId),
             ("AWS_DEFAULT_REGION", settings.region.value),
             ("AWS_SECRET_ACCESS_KEY", credentials?.secretAccessKey),
             ("AWS_SECURITY_TOKEN", credentials?.sessionToken),
             ("EC2_CERT", settings.userCertificate?.value),
             ("EC2_PRIVATE_KEY", settings.userPrivateKey?.value),
-            ("EC2_URL", settings.endpoint(.ec2).value.absoluteString),
             ("EC2_USER_ID", settings.accountId?.value),
             ("EUCALYPTUS_CERT", settings.cloudCertificate?.value),
-            ("S3_URL", settings.endpoint(.s3).value.absoluteString),
         ]
+        for service in Service.allCases {
+            let endpoint = settings.endpoints[service]!
+            variables.append((service.definition.urlVariables[0],
+                              endpoint.isDefault ? nil : endpoint.url.value.absoluteString))
+        }
+        return variables.sorted { $0.0 < $1.0 }
     }
 
     /// Set variables first and the "not set" comments last, so the output works inside `eval`.

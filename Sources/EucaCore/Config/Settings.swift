@@ -22,7 +22,7 @@ public struct Settings: Sendable {
     /// The euca2ools `[region]` section in use, if any.
     public var configRegion: String?
     public var region: Sourced<String>
-    public var endpoints: [Service: Sourced<URL>]
+    public var endpoints: [Service: ServiceEndpoint]
     public var credentials: Result<Sourced<Credentials>, ConfigError>
     public var signatureVersions: [Service: Sourced<SignatureVersion>]
     public var userCertificate: Sourced<String>?
@@ -37,11 +37,20 @@ public struct Settings: Sendable {
     public var verifyTLS: Sourced<Bool>
     /// Forward proxies (`https_proxy`, `http_proxy`, `no_proxy`); environment only.
     public var proxies: ProxySettings
+    /// `EUCA_S3_ADDRESSING_STYLE`, else the region's `s3-addressing-style`, else auto. A bad
+    /// value fails only the commands that use S3, like missing credentials.
+    public var s3AddressingStyle: Result<Sourced<S3AddressingStyle>, ConfigError>
+    /// The region's `s3-location-constraint`: where a bucket made for a bundle goes.
+    public var s3LocationConstraint: Sourced<String>?
+    /// The region's `ec2-default-keypair`: run-instances' key pair when -k is not given.
+    public var ec2DefaultKeyPair: Sourced<String>?
+    public var tuning: Tuning
 
     /// Trust and verification for the transport, from `caBundle` and `verifyTLS`.
     public var tls: TLSSettings { TLSSettings(caBundle: caBundle?.value, verify: verifyTLS.value) }
 
-    public func endpoint(_ service: Service) -> Sourced<URL> { endpoints[service]! }
+    public func endpoint(_ service: Service) -> Sourced<URL> { endpoints[service]!.url }
+    public func signingRegion(_ service: Service) -> Sourced<String> { endpoints[service]!.signingRegion }
     public func signatureVersion(_ service: Service) -> Sourced<SignatureVersion> {
         signatureVersions[service]!
     }
@@ -63,8 +72,10 @@ public struct Settings: Sendable {
         add("region", region)
         add("user", user)
         for service in Service.allCases {
-            add("\(service.rawValue) endpoint", endpoints[service])
-            add("\(service.rawValue) signature version", signatureVersions[service])
+            // One line per service: eight services, three settings each.
+            let endpoint = endpoints[service]!
+            let version = signatureVersion(service)
+            lines.append("\(service.rawValue) endpoint = \(endpoint.url.value) (from \(endpoint.url.source)), signing region = \(endpoint.signingRegion.value) (from \(endpoint.signingRegion.source)), signature version = \(version.value) (from \(version.source))")
         }
         switch credentials {
         case .success(let sourced):
@@ -84,6 +95,13 @@ public struct Settings: Sendable {
         add("read timeout", readTimeout)
         add("CA bundle", caBundle)
         add("verify TLS", verifyTLS)
+        switch s3AddressingStyle {
+        case .success(let style): add("s3 addressing style", style)
+        case .failure(let error): lines.append("s3 addressing style = invalid (\(error.message))")
+        }
+        add("s3 location constraint", s3LocationConstraint)
+        add("ec2 default key pair", ec2DefaultKeyPair)
+        lines += tuning.debugLines
         if let proxy = proxies.https { lines.append("https proxy = \(proxy.host):\(proxy.port) (from environment)") }
         if let proxy = proxies.http { lines.append("http proxy = \(proxy.host):\(proxy.port) (from environment)") }
         if !proxies.bypass.isEmpty { lines.append("no proxy for = \(proxies.bypass.joined(separator: ",")) (from environment)") }

@@ -20,7 +20,7 @@ import Foundation
 public enum RunInstancesRequest {
     public static func extraParameters(_ invocation: Invocation) throws -> [QueryItem] {
         var items = try parameters(invocation.arguments) { UUID().uuidString.lowercased() }
-        if !invocation.arguments.isSet("key"), let keyPair = defaultKeyPair(invocation) {
+        if !invocation.arguments.isSet("key"), let keyPair = invocation.settings?.ec2DefaultKeyPair?.value {
             invocation.log("using the default key pair \(keyPair) (ec2-default-keypair)")
             items.append(QueryItem("KeyName", keyPair))
         }
@@ -92,13 +92,5 @@ public enum RunInstancesRequest {
             items.append(QueryItem("ClientToken", newToken()))
         }
         return items
-    }
-
-    /// The region's `ec2-default-keypair` from the euca2ools configuration files, if any.
-    static func defaultKeyPair(_ invocation: Invocation) -> String? {
-        guard let region = invocation.settings?.configRegion,
-              let config = try? ConfigLoader(environment: invocation.environment).loadEucaConfig()
-        else { return nil }
-        return config.region(region, "ec2-default-keypair")?.value
     }
 }

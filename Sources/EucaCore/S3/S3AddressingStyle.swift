@@ -21,19 +21,9 @@ public enum S3AddressingStyle: String, Sendable, Equatable, CaseIterable, Custom
 
     public var description: String { rawValue }
 
-    /// Reads the style from the environment, then from the euca2ools region section in use;
-    /// `auto` when neither sets it. `configValue` looks a key up in that section (nil without
-    /// one). An unknown value is a configuration error naming where it came from.
-    public static func resolve(
-        environment: [String: String], configValue: (String) -> Sourced<String>?
-    ) throws(ConfigError) -> Sourced<S3AddressingStyle> {
-        let text: Sourced<String>?
-        if let value = environment[environmentVariable], !value.isEmpty {
-            text = Sourced(value, .environment(environmentVariable))
-        } else {
-            text = configValue(configKey)
-        }
-        guard let text else { return Sourced(.auto, .builtInDefault) }
+    /// The style a setting names (`virtual-host` is accepted for `virtual`); an unknown value
+    /// is a configuration error naming where it came from.
+    static func parse(_ text: Sourced<String>) throws(ConfigError) -> Sourced<S3AddressingStyle> {
         let normalized = text.value.lowercased() == "virtual-host" ? "virtual" : text.value.lowercased()
         guard let style = S3AddressingStyle(rawValue: normalized) else {
             throw ConfigError("\(text.source): S3 addressing style must be auto, path or virtual, got \(quoted(text.value))")
