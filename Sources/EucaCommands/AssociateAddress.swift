@@ -29,6 +29,7 @@ let associateAddress = Command(
                    help: "the elastic IP address to associate (classic), or its allocation ID",
                    parameter: Addresses.addressOrId("eipalloc-", "AllocationId")),
     ],
-    exclusive: [["instance-id", "network-interface"], ["allow-reassociation", "no-allow-reassociation"]],
-    action: .query("AssociateAddress", extraParameters: Addresses.checkAssociate,
+    constraints: [.exactlyOne(["allocation-id", "address"]), .exactlyOne(["instance-id", "network-interface"]),
+                  .atMostOne(["allow-reassociation", "no-allow-reassociation"])],
+    action: .query("AssociateAddress",
                    printer: .associatedAddress))

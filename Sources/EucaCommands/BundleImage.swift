@@ -47,5 +47,5 @@ let bundleImage = Command(
                help: "use this AES IV (32 hex digits) instead of a random one; for testing only"),
         Option.flag("-b", "--batch", help: "accepted for compatibility with euca2ools 1.x; has no effect"),
     ] + ProgressOptions.options,
-    exclusive: ProgressOptions.exclusive,
+    constraints: ProgressOptions.constraints,
     action: .custom { invocation in try BundleImageTool.run(invocation) })

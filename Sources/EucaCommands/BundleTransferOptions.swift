@@ -29,7 +29,12 @@ enum BundleTransferOptions {
                     help: "accepted for compatibility: every request is retried anyway (see --max-attempts)"),
     ]
 
-    static let uploadExclusive: [[String]] = [["upload-policy", "upload-policy-file"]]
+    static let uploadConstraints: [Constraint] = [
+        .atMostOne(["upload-policy", "upload-policy-file"]),
+        .requires("upload-policy", "upload-policy-signature"),
+        .requires("upload-policy-file", "upload-policy-signature"),
+        .requires("upload-policy-signature", anyOf: ["upload-policy", "upload-policy-file"]),
+    ]
 
     /// `-b BUCKET[/PREFIX]` and the choice of bundle, for downloading and deleting.
     static func bundleChoice(action: String) -> [Option] {
@@ -45,5 +50,5 @@ enum BundleTransferOptions {
         ]
     }
 
-    static let bundleChoiceExclusive: [[String]] = [["prefix", "manifest", "local-manifest"]]
+    static let bundleChoiceConstraints: [Constraint] = [.atMostOne(["prefix", "manifest", "local-manifest"])]
 }

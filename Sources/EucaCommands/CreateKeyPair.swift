@@ -17,6 +17,6 @@ let createKeyPair = Command(
                    parameter: .flat("KeyName")),
     ],
     action: .custom { invocation in
-        try await KeyPairs.create(invocation, name: invocation.arguments.string("keypair")!,
+        try await KeyPairs.create(invocation, name: try invocation.arguments.required("keypair"),
                                   file: invocation.arguments.string("filename"))
     })

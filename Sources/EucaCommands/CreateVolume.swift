@@ -22,18 +22,9 @@ let createVolume = Command(
         Option.flag("--encrypted", help: "encrypt the new volume",
                     parameter: .constant("Encrypted", "true")),
     ],
-    action: .query("CreateVolume", extraParameters: { invocation in
-        let arguments = invocation.arguments
-        if !arguments.isSet("size") && !arguments.isSet("snapshot") {
-            throw UsageError("-s/--size or --snapshot is required: the size of the new volume in GiB, or the snapshot to create it from")
-        }
-        if arguments.isSet("iops") {
-            guard let type = arguments.string("type") else {
-                throw UsageError("-i/--iops: needs -t/--type (a provisioned-IOPS volume type such as io1)")
-            }
-            if type == "standard" {
-                throw UsageError("-i/--iops: not allowed with volume type \"standard\"")
-            }
-        }
-        return []
-    }, printer: .createdVolume))
+    constraints: [
+        .atLeastOne(["size", "snapshot"]),
+        .requires("iops", "type"),
+        .notWith("iops", "type", value: "standard"),
+    ],
+    action: .query("CreateVolume", printer: .createdVolume))

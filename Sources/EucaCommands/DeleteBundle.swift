@@ -8,5 +8,5 @@ let deleteBundle = Command(
     options: BundleTransferOptions.bundleChoice(action: "delete") + [
         Option.flag("--clear", help: "delete the bucket as well (it must be empty by then)"),
     ],
-    exclusive: BundleTransferOptions.bundleChoiceExclusive,
+    constraints: BundleTransferOptions.bundleChoiceConstraints,
     action: .custom { invocation in try await BundleDeleteTool.run(invocation) })

@@ -25,4 +25,5 @@ let describeImages = Command(
               "name", "owner-alias", "owner-id", "platform", "product-code", "product-code.type",
               "ramdisk-id", "root-device-name", "root-device-type", "state", "state-reason-code",
               "state-reason-message", "tag-key", "tag-value", "virtualization-type"],
+    constraints: [.notWith("all", "image"), .notWith("all", "owner"), .notWith("all", "executable-by")],
     action: .custom { invocation in try await Images.describe(invocation) })

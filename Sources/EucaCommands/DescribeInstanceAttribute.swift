@@ -23,5 +23,5 @@ let describeInstanceAttribute = Command(
     positionals: [
         Positional("INSTANCE", type: .nonEmpty, help: "ID of the instance", parameter: .flat("InstanceId")),
     ],
-    exclusive: [InstanceAttribute.describable.map(\.key)],
+    constraints: [.exactlyOne(InstanceAttribute.describable.map(\.key))],
     action: .custom { invocation in try await InstanceAttribute.describe(invocation) })

@@ -7,16 +7,14 @@ let describeSnapshotAttribute = Command(
     service: .ec2,
     options: [
         Option.flag("-c", "--create-volume-permission",
-                    help: "show who may create volumes from the snapshot"),
-        Option.flag("-p", "--product-codes", help: "list the snapshot's product codes"),
+                    help: "show who may create volumes from the snapshot",
+                    parameter: .constant("Attribute", "createVolumePermission")),
+        Option.flag("-p", "--product-codes", help: "list the snapshot's product codes",
+                    parameter: .constant("Attribute", "productCodes")),
     ],
     positionals: [
         Positional("SNAPSHOT", type: .nonEmpty, help: "ID of the snapshot to describe",
                    parameter: .flat("SnapshotId")),
     ],
-    exclusive: [["create-volume-permission", "product-codes"]],
-    action: .query("DescribeSnapshotAttribute", extraParameters: { invocation in
-        try Images.oneAttribute(invocation.arguments, [
-            ("create-volume-permission", "createVolumePermission"), ("product-codes", "productCodes"),
-        ], names: "-c/--create-volume-permission or -p/--product-codes")
-    }, printer: .snapshotAttribute))
+    constraints: [.exactlyOne(["create-volume-permission", "product-codes"])],
+    action: .query("DescribeSnapshotAttribute", printer: .snapshotAttribute))

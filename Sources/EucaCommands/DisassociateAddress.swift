@@ -14,7 +14,8 @@ let disassociateAddress = Command(
                    help: "the elastic IP address to disassociate (classic), or its association ID",
                    parameter: Addresses.addressOrId("eipassoc-", "AssociationId")),
     ],
-    action: .query("DisassociateAddress", extraParameters: Addresses.checkDisassociate,
+    constraints: [.exactlyOne(["association-id", "address"])],
+    action: .query("DisassociateAddress",
                    printer: Printer(withArguments: { _, arguments in
         [Record("ADDRESS", arguments.string("address") ?? arguments.string("association-id"))]
     })))

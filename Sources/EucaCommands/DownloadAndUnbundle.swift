@@ -11,5 +11,5 @@ let downloadAndUnbundle = Command(
         Option("-k", "--privatekey", metavar: "FILE", type: .filePath,
                help: "file containing the private key to decrypt the bundle with; it must match a certificate used when bundling the image (default: EC2_PRIVATE_KEY)"),
     ] + ProgressOptions.options,
-    exclusive: BundleTransferOptions.bundleChoiceExclusive + ProgressOptions.exclusive,
+    constraints: BundleTransferOptions.bundleChoiceConstraints + ProgressOptions.constraints,
     action: .custom { invocation in try await DownloadAndUnbundleTool.run(invocation) })

@@ -9,5 +9,5 @@ let downloadBundle = Command(
         Option("-d", "--directory", metavar: "DIR", type: .directoryPath,
                help: "the directory to download the bundle to, created if missing, or \"-\" to write the bundle's parts to standard output (default: the current directory)"),
     ] + ProgressOptions.options,
-    exclusive: BundleTransferOptions.bundleChoiceExclusive + ProgressOptions.exclusive,
+    constraints: BundleTransferOptions.bundleChoiceConstraints + ProgressOptions.constraints,
     action: .custom { invocation in try await BundleDownloadTool.run(invocation) })

@@ -9,7 +9,7 @@ let generateEnvironmentConfig = Command(
         Option.flag("--csh", help: "print csh/tcsh setenv commands instead of sh"),
         Option.flag("--simple", help: "print plain NAME=VALUE lines for scripts (unset ones empty)"),
     ],
-    exclusive: [["csh", "simple"]],
+    constraints: [.atMostOne(["csh", "simple"])],
     action: .custom { invocation in
         let shell: EnvironmentExport.Shell = invocation.arguments.flag("csh") ? .csh
             : invocation.arguments.flag("simple") ? .simple : .sh

@@ -15,5 +15,5 @@ let getPassword = Command(
                    parameter: .flat("InstanceId")),
     ],
     action: .custom { invocation in
-        try await WindowsPassword.get(invocation, privateKeyFile: invocation.arguments.string("priv-launch-key")!)
+        try await WindowsPassword.get(invocation, privateKeyFile: try invocation.arguments.required("priv-launch-key"))
     })

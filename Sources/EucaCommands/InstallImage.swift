@@ -21,5 +21,5 @@ let installImage = Command(
         Option("--max-pending-parts", metavar: "N", type: .integer(1...Int.max),
                help: "pause bundling while more than N parts wait on disk to be uploaded (default: two more than the uploads in flight)"),
     ] + bundleCreationOptions + BundleTransferOptions.upload + ProgressOptions.options,
-    exclusive: BundleTransferOptions.uploadExclusive + ProgressOptions.exclusive,
+    constraints: BundleTransferOptions.uploadConstraints + ProgressOptions.constraints,
     action: .custom { invocation in try await BundleAndUploadTool.install(invocation) })

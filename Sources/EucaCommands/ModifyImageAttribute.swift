@@ -14,23 +14,21 @@ let modifyImageAttribute = Command(
         Option.flag("-l", "--launch-permission", help: "grant or revoke launch permissions with -a/-r"),
         Option("-a", "--add", metavar: "ENTITY", type: .nonEmpty,
                help: "account to grant launch permission to, or \"all\" for all accounts (repeatable)",
-               repeatable: true),
+               repeatable: true, parameter: Images.permissionBinding("LaunchPermission", "Add")),
         Option("-r", "--remove", metavar: "ENTITY", type: .nonEmpty,
                help: "account to remove launch permission from, or \"all\" for all accounts (repeatable)",
-               repeatable: true),
+               repeatable: true, parameter: Images.permissionBinding("LaunchPermission", "Remove")),
     ],
     positionals: [
         Positional("IMAGE", type: .nonEmpty, help: "ID of the image to modify", parameter: .flat("ImageId")),
     ],
-    exclusive: [["description", "product-code", "launch-permission"]],
-    action: .query("ModifyImageAttribute", extraParameters: { invocation in
-        let arguments = invocation.arguments
-        if !["description", "product-code", "launch-permission"].contains(where: arguments.isSet) {
-            throw UsageError("one of --description, -p/--product-code or -l/--launch-permission is required: the attribute to change")
-        }
-        return try Images.permissionChanges(arguments, list: "LaunchPermission", flag: "launch-permission",
-                                            flagName: "-l/--launch-permission")
-    }, printer: Printer(withArguments: { _, arguments in
+    constraints: [
+        .exactlyOne(["description", "product-code", "launch-permission"]),
+        .requires("launch-permission", anyOf: ["add", "remove"]),
+        .requires("add", "launch-permission"),
+        .requires("remove", "launch-permission"),
+    ],
+    action: .query("ModifyImageAttribute", printer: Printer(withArguments: { _, arguments in
         let image = arguments.string("image")
         var records: [Record] = []
         if let description = arguments.string("description") {

@@ -42,6 +42,6 @@ let modifyInstanceAttribute = Command(
     positionals: [
         Positional("INSTANCE", type: .nonEmpty, help: "ID of the instance to change", parameter: .flat("InstanceId")),
     ],
-    exclusive: [InstanceAttribute.modifiable],
-    action: .query("ModifyInstanceAttribute", extraParameters: InstanceAttribute.modifyParameters,
+    constraints: [.exactlyOne(InstanceAttribute.modifiable)],
+    action: .query("ModifyInstanceAttribute",
                    printer: Printer { _ in [] }))

@@ -10,20 +10,17 @@ let modifySnapshotAttribute = Command(
                help: "grant or revoke volume creation permission with -a/-r", required: true),
         Option("-a", "--add", metavar: "ENTITY", type: .nonEmpty,
                help: "account to grant permission to, or \"all\" for all accounts (repeatable)",
-               repeatable: true),
+               repeatable: true, parameter: Images.permissionBinding("CreateVolumePermission", "Add")),
         Option("-r", "--remove", metavar: "ENTITY", type: .nonEmpty,
                help: "account to remove permission from, or \"all\" for all accounts (repeatable)",
-               repeatable: true),
+               repeatable: true, parameter: Images.permissionBinding("CreateVolumePermission", "Remove")),
     ],
     positionals: [
         Positional("SNAPSHOT", type: .nonEmpty, help: "ID of the snapshot to modify",
                    parameter: .flat("SnapshotId")),
     ],
-    action: .query("ModifySnapshotAttribute", extraParameters: { invocation in
-        try Images.permissionChanges(invocation.arguments, list: "CreateVolumePermission",
-                                            flag: "create-volume-permission",
-                                            flagName: "-c/--create-volume-permission")
-    }, printer: Printer(withArguments: { _, arguments in
+    constraints: [.requires("create-volume-permission", anyOf: ["add", "remove"])],
+    action: .query("ModifySnapshotAttribute", printer: Printer(withArguments: { _, arguments in
         Images.permissionChangeRecords(arguments, list: "createVolumePermission",
                                        id: arguments.string("snapshot"))
     })))

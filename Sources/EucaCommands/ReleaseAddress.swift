@@ -14,7 +14,8 @@ let releaseAddress = Command(
                    help: "the elastic IP address to release (classic), or its allocation ID",
                    parameter: Addresses.addressOrId("eipalloc-", "AllocationId")),
     ],
-    action: .query("ReleaseAddress", extraParameters: Addresses.checkRelease,
+    constraints: [.exactlyOne(["allocation-id", "address"])],
+    action: .query("ReleaseAddress",
                    printer: Printer(withArguments: { _, arguments in
         [Record("ADDRESS", arguments.string("address"), arguments.string("allocation-id"))]
     })))

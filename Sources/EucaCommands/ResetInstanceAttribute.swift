@@ -6,13 +6,16 @@ let resetInstanceAttribute = Command(
     details: "Exactly one attribute is reset at a time. Prints nothing on success.",
     service: .ec2,
     options: [
-        .flag("--kernel", help: "reset the kernel image to the one the image specifies"),
-        .flag("--ramdisk", help: "reset the ramdisk image to the one the image specifies"),
-        .flag("--source-dest-check", help: "[VPC only] turn source/destination checking back on"),
+        .flag("--kernel", help: "reset the kernel image to the one the image specifies",
+              parameter: .constant("Attribute", "kernel")),
+        .flag("--ramdisk", help: "reset the ramdisk image to the one the image specifies",
+              parameter: .constant("Attribute", "ramdisk")),
+        .flag("--source-dest-check", help: "[VPC only] turn source/destination checking back on",
+              parameter: .constant("Attribute", "sourceDestCheck")),
     ],
     positionals: [
         Positional("INSTANCE", type: .nonEmpty, help: "ID of the instance to change", parameter: .flat("InstanceId")),
     ],
-    exclusive: [InstanceAttribute.resettable.map(\.key)],
-    action: .query("ResetInstanceAttribute", extraParameters: InstanceAttribute.resetParameters,
+    constraints: [.exactlyOne(["kernel", "ramdisk", "source-dest-check"])],
+    action: .query("ResetInstanceAttribute",
                    printer: Printer { _ in [] }))

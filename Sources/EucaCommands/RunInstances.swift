@@ -84,5 +84,11 @@ let runInstances = Command(
         Positional("IMAGE", type: .nonEmpty, help: "ID of the image to launch (ami-…, or emi-… on Eucalyptus)",
                    parameter: .flat("ImageId")),
     ],
-    exclusive: [["user-data", "user-data-force", "user-data-file"], ["secondary-address", "secondary-count"]],
+    constraints: [
+        .atMostOne(["user-data", "user-data-force", "user-data-file"]),
+        .atMostOne(["secondary-address", "secondary-count"]),
+        // Secondary addresses belong to a VPC network interface.
+        .requires("secondary-address", anyOf: ["subnet", "network-interface", "associate-public-ip-address"]),
+        .requires("secondary-count", anyOf: ["subnet", "network-interface", "associate-public-ip-address"]),
+    ],
     action: .query("RunInstances", extraParameters: RunInstancesRequest.extraParameters, printer: .reservation))

@@ -15,5 +15,5 @@ let unbundle = Command(
         Option("-k", "--privatekey", metavar: "FILE", type: .filePath,
                help: "the private key to decrypt the bundle with; it must match a certificate used when bundling the image (default: EC2_PRIVATE_KEY)"),
     ] + ProgressOptions.options,
-    exclusive: ProgressOptions.exclusive,
+    constraints: ProgressOptions.constraints,
     action: .custom { invocation in try UnbundleTool.unbundle(invocation) })

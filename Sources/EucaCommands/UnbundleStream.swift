@@ -23,5 +23,5 @@ let unbundleStream = Command(
         Option("--sha1-digest", metavar: "HEX", type: .sha1Hex,
                help: "check the image's contents against this SHA-1 digest from its manifest"),
     ] + ProgressOptions.options,
-    exclusive: ProgressOptions.exclusive,
+    constraints: ProgressOptions.constraints,
     action: .custom { invocation in try UnbundleTool.unbundleStream(invocation) })

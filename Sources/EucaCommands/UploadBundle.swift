@@ -18,5 +18,5 @@ let uploadBundle = Command(
         Option("--ec2cert", metavar: "FILE", type: .filePath,
                help: "accepted for compatibility with euca2ools 1.x; has no effect"),
     ] + ProgressOptions.options,
-    exclusive: BundleTransferOptions.uploadExclusive + ProgressOptions.exclusive,
+    constraints: BundleTransferOptions.uploadConstraints + ProgressOptions.constraints,
     action: .custom { invocation in try await BundleUploadTool.run(invocation) })

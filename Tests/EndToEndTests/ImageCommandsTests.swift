@@ -107,7 +107,7 @@ import Testing
         #expect(nothing.stderr.hasSuffix("euca-register: error: give a manifest location (instance-store image) or a root device snapshot with -s/--snapshot SNAPSHOT or -b /dev/sda1=SNAPSHOT (EBS image)\n"))
         let all = euca("euca-describe-images", ["-a", "ami-1"], env: env)
         #expect(all.status == 2)
-        #expect(all.stderr.hasSuffix("euca-describe-images: error: -a/--all: not allowed with a list of images\n"))
+        #expect(all.stderr.hasSuffix("euca-describe-images: error: -a/--all cannot be used with IMAGE\n"))
         let noAttribute = euca("euca-describe-image-attribute", ["ami-1"], env: env)
         #expect(noAttribute.status == 2)
         let unknown = euca("euca-deregister", ["ami-00000000000000000"], env: env)

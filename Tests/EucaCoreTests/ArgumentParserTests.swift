@@ -21,7 +21,7 @@ private let sample = Command(
         Positional("EXTRA", arity: .zeroOrMore, help: "more", parameter: .numbered("Extra")),
     ],
     filters: ["name"],
-    exclusive: [["key", "monitor"]],
+    constraints: [.atMostOne(["key", "monitor"])],
     action: .custom { _ in })
 
 private func parse(_ words: [String], _ command: Command = sample) throws(UsageError) -> ParsedArguments {
@@ -170,5 +170,61 @@ private func usageError(_ words: [String]) -> String? {
         let (_, parsed) = try ArgumentParser(Self.command).parse(words)
         #expect(parsed.string("public") == value)
         #expect(parsed.string("image") == image)
+    }
+}
+
+/// Constraints between options: checked by the parser, messages made from the spellings.
+@Suite struct ConstraintTests {
+    static let command = Command(
+        "euca-x", summary: "x", service: nil,
+        options: [
+            Option("-a", "--allocation-id", metavar: "ID", help: "a"),
+            Option("-i", "--instance", metavar: "I", help: "i"),
+            Option("-n", "--interface", metavar: "N", help: "n"),
+            Option("-t", "--type", metavar: "T", help: "t"),
+            Option("--iops", metavar: "N", help: "iops"),
+            Option.flag("-q", help: "q"),
+        ],
+        positionals: [Positional("PUBLIC_IP", arity: .optional, help: "ip")],
+        constraints: [
+            .exactlyOne(["allocation-id", "public_ip"]),
+            .atLeastOne(["instance", "interface"]),
+            .requires("iops", "type"),
+            .notWith("iops", "type", value: "standard"),
+            .notWith("q", "interface"),
+        ],
+        action: .custom { _ in })
+
+    func problem(_ words: [String]) -> String? {
+        do throws(UsageError) {
+            _ = try ArgumentParser(Self.command).parse(words)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func messagesNameTheSpellings() {
+        #expect(problem(["-i", "i-1"]) == "one of -a/--allocation-id or PUBLIC_IP is required")
+        #expect(problem(["-a", "x", "1.2.3.4", "-i", "i-1"]) == "-a/--allocation-id and PUBLIC_IP cannot be used together")
+        #expect(problem(["1.2.3.4"]) == "one of -i/--instance or -n/--interface is required")
+        #expect(problem(["1.2.3.4", "-i", "i", "--iops", "5"]) == "--iops requires -t/--type")
+        #expect(problem(["1.2.3.4", "-i", "i", "--iops", "5", "-t", "standard"]) == "--iops cannot be used with -t/--type standard")
+        #expect(problem(["1.2.3.4", "-n", "n", "-q"]) == "-q cannot be used with -n/--interface")
+        #expect(problem(["1.2.3.4", "-i", "i", "--iops", "5", "-t", "io1", "-q"]) == nil)
+        #expect(problem(["1.2.3.4", "-i", "i", "-n", "n"]) == nil)
+    }
+
+    @Test func helpAndManPageStateThem() {
+        let help = HelpFormatter(Self.command).help
+        #expect(help.contains("\nconstraints:\n  exactly one of -a/--allocation-id or PUBLIC_IP\n  at least one of -i/--instance or -n/--interface\n  --iops requires -t/--type\n  --iops cannot be used with -t/--type standard\n  -q cannot be used with -n/--interface\n"))
+        let page = ManPageWriter(Self.command).page
+        #expect(page.contains(".SH CONSTRAINTS\nExactly one of \\-a/\\-\\-allocation\\-id or PUBLIC_IP.\n.br\n"))
+    }
+
+    @Test func listsReadNaturally() {
+        #expect(Constraint.alternatives(["A"]) == "A")
+        #expect(Constraint.alternatives(["A", "B"]) == "A or B")
+        #expect(Constraint.alternatives(["A", "B", "C"]) == "A, B or C")
     }
 }

@@ -13,7 +13,7 @@ struct OptionKeyReadTests {
 
     /// `(file, key)` for every `.string("key")`, `.strings`, `.flag` and `.isSet` in Sources.
     static func keyReads() throws -> [(file: String, key: String)] {
-        let pattern = try NSRegularExpression(pattern: #"\.(?:string|strings|flag|isSet)\("([a-z0-9][a-z0-9-]*)"\)"#)
+        let pattern = try NSRegularExpression(pattern: #"\.(?:string|strings|flag|isSet|required|int|double|fields)\("([a-z0-9][a-z0-9-]*)"\)"#)
         var reads: [(String, String)] = []
         let files = FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil)!
         for case let url as URL in files where url.pathExtension == "swift" {
@@ -32,5 +32,16 @@ struct OptionKeyReadTests {
         #expect(reads.count > 50, "the scan found the reads")
         let unknown = reads.filter { !declared.contains($0.key) }
         #expect(unknown.isEmpty, "keys no command declares: \(unknown.map { "\($0.file): \($0.key)" })")
+    }
+
+    /// A constraint naming a key its command does not declare would never fire.
+    @Test func everyConstraintNamesDeclaredKeys() {
+        for command in allCommands {
+            let declared = Set(command.allOptions.map(\.key) + command.positionals.map(\.key))
+            for constraint in command.constraints {
+                let unknown = constraint.keys.filter { !declared.contains($0) }
+                #expect(unknown.isEmpty, "\(command.name): \(constraint) names \(unknown)")
+            }
+        }
     }
 }

@@ -197,7 +197,7 @@ import Testing
         #expect(Self.usageError(["-s", "subnet-1", "-g", "web", "ami-1"])
                 == "-g/--group: with -s/--subnet, -a/--network-interface or --associate-public-ip-address, security groups must be given by ID (sg-…), not by name (\"web\")")
         #expect(Self.usageError(["--secondary-count", "2", "ami-1"])
-                == "--secondary-count needs -s/--subnet or -a/--network-interface: secondary addresses belong to a VPC network interface")
+                == "--secondary-count requires -s/--subnet, -a/--network-interface or --associate-public-ip-address")
         #expect(Self.usageError(["--secondary-address", "10.0.0.1", "--secondary-count", "2", "-s", "subnet-1", "ami-1"])
                 == "--secondary-address and --secondary-count cannot be used together")
         #expect(Self.usageError(["--associate-public-ip-address=maybe", "ami-1"])

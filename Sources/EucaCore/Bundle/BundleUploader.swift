@@ -142,21 +142,15 @@ public struct BundleUploader: Sendable {
             }
             text = String(decoding: data, as: UTF8.self)
         }
-        guard let text else {
-            if arguments.isSet("upload-policy-signature") {
-                throw UsageError("--upload-policy-signature is only used with --upload-policy or --upload-policy-file")
-            }
-            return nil
-        }
+        guard let text else { return nil }
         let encoded: String
         do {
             encoded = try S3UploadPolicy.encodedPolicy(text)
         } catch {
             throw UsageError("argument --upload-policy: \(error.problem)")
         }
-        guard let signature = arguments.string("upload-policy-signature"), !signature.isEmpty else {
-            throw UsageError("--upload-policy-signature is required when using an upload policy")
-        }
+        // The declaration makes a policy require its signature.
+        let signature = try arguments.required("upload-policy-signature")
         // The configured key pair, if there is a whole one; only its key ID is used.
         let configured = try? invocation.settings?.credentials.get().value
         guard let keyId = arguments.string("access-key-id") ?? configured?.accessKeyId, !keyId.isEmpty else {

@@ -116,7 +116,7 @@ public struct ArgumentParser {
         }
 
         try assignPositionals(words, into: &parsed)
-        try checkRequiredAndExclusive(&parsed)
+        try checkRequiredAndConstraints(&parsed)
         return (.run, parsed)
     }
 
@@ -192,17 +192,13 @@ public struct ArgumentParser {
         return satisfied
     }
 
-    func checkRequiredAndExclusive(_ parsed: inout ParsedArguments) throws(UsageError) {
+    func checkRequiredAndConstraints(_ parsed: inout ParsedArguments) throws(UsageError) {
         let missing = options.filter { $0.isRequired && !parsed.isSet($0.key) }
         if !missing.isEmpty {
             throw UsageError("the following arguments are required: \(missing.map(\.displayName).joined(separator: ", "))")
         }
-        for group in command.exclusive {
-            let given = group.filter { parsed.isSet($0) }
-            if given.count > 1 {
-                let names = given.compactMap { key in options.first { $0.key == key }?.displayName }
-                throw UsageError("\(names.joined(separator: " and ")) cannot be used together")
-            }
+        for constraint in command.constraints {
+            if let problem = constraint.violation(parsed, command.displayName) { throw UsageError(problem) }
         }
         for option in options where !parsed.isSet(option.key) {
             if let value = option.defaultValue {

@@ -19,13 +19,13 @@ public struct Command: Sendable {
     /// Names accepted by `--filter NAME=VALUE` (nil: the command takes no filters). `tag:KEY`
     /// is always accepted in addition.
     public var filters: [String]?
-    /// Groups of option keys of which at most one may be given.
-    public var exclusive: [[String]]
+    /// Rules between options and positionals, checked before the command runs.
+    public var constraints: [Constraint]
     public var action: Action
 
     public init(_ name: String, aliases: [String] = [], summary: String, details: String? = nil,
                 service: Service?, offline: Bool = false, options: [Option] = [], positionals: [Positional] = [],
-                filters: [String]? = nil, exclusive: [[String]] = [], action: Action) {
+                filters: [String]? = nil, constraints: [Constraint] = [], action: Action) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -35,7 +35,7 @@ public struct Command: Sendable {
         self.options = options
         self.positionals = positionals
         self.filters = filters
-        self.exclusive = exclusive
+        self.constraints = constraints
         self.action = action
     }
 
@@ -52,6 +52,13 @@ public struct Command: Sendable {
             if !common.spellings.isEmpty { result.append(common) }
         }
         return result
+    }
+
+    /// How messages and help name an option or positional: `-a/--allocation-id`, `ADDRESS`.
+    public func displayName(_ key: String) -> String {
+        if let option = allOptions.first(where: { $0.key == key }) { return option.displayName }
+        if let positional = positionals.first(where: { $0.key == key }) { return positional.metavar }
+        return key
     }
 
     /// The spellings of the common options this command accepts, for grouping in help.

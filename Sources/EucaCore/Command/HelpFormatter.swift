@@ -73,6 +73,12 @@ public struct HelpFormatter {
             out += "\noptions:\n"
             for option in own { out += entry(invocation(option), describe(option)) }
         }
+        if !command.constraints.isEmpty {
+            out += "\nconstraints:\n"
+            for constraint in command.constraints {
+                out += fill(constraint.summary(command.displayName), indent: "  ") + "\n"
+            }
+        }
         if let filters = command.filters {
             out += "\nfilters (--filter NAME=VALUE; tag:KEY is always accepted):\n"
             out += fill(filters.joined(separator: "  "), indent: "  ") + "\n"

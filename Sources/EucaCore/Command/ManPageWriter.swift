@@ -29,6 +29,11 @@ public struct ManPageWriter {
             out += ".SH OPTIONS\n"
             for option in own { out += entry(option) }
         }
+        if !command.constraints.isEmpty {
+            out += ".SH CONSTRAINTS\n"
+            out += command.constraints.map { escape(sentence($0.summary(command.displayName))) }
+                .joined(separator: "\n.br\n") + "\n"
+        }
         if let filters = command.filters {
             out += ".SH FILTERS\nUse \\fB\\-\\-filter\\fR \\fINAME\\fR=\\fIVALUE\\fR (repeatable; values of the same name are alternatives). Accepted names: "
             out += filters.map { "\\fB\(escape($0))\\fR" }.joined(separator: ", ")

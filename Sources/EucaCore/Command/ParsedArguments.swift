@@ -22,6 +22,16 @@ public struct ParsedArguments: Sendable {
 
     public func flag(_ key: String) -> Bool { isSet(key) }
 
+    /// The value of an option the declaration makes present (`required: true`, a positional of
+    /// arity one, or a constraint): a missing one is a bug in the declaration, reported as a
+    /// failure instead of a crash.
+    public func required(_ key: String) throws(CommandFailure) -> String {
+        guard let value = string(key) else {
+            throw CommandFailure("internal error: \(key) should have been required by the command's declaration")
+        }
+        return value
+    }
+
     public func int(_ key: String) -> Int? { string(key).flatMap { Int($0) } }
 
     public func double(_ key: String) -> Double? { string(key).flatMap { Double($0) } }

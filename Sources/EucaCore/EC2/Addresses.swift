@@ -26,36 +26,4 @@ public enum Addresses {
     public static func allocationId(_ arguments: ParsedArguments) -> String? {
         arguments.string("allocation-id")
     }
-
-    /// euca-associate-address: an address or -a, not both; -i or -n.
-    public static func checkAssociate(_ invocation: Invocation) throws -> [QueryItem] {
-        let arguments = invocation.arguments
-        try checkOneOf(arguments, idOption: "allocation-id", idName: "-a/--allocation-id ALLOCATION")
-        if !arguments.isSet("instance-id") && !arguments.isSet("network-interface") {
-            throw UsageError("-i/--instance-id or -n/--network-interface is required: the instance or interface to associate the address with")
-        }
-        return []
-    }
-
-    /// euca-disassociate-address: an address or -a ASSOCIATION, not both.
-    public static func checkDisassociate(_ invocation: Invocation) throws -> [QueryItem] {
-        try checkOneOf(invocation.arguments, idOption: "association-id", idName: "-a/--association-id ASSOCIATION")
-        return []
-    }
-
-    /// euca-release-address: an address or -a ALLOCATION, not both.
-    public static func checkRelease(_ invocation: Invocation) throws -> [QueryItem] {
-        try checkOneOf(invocation.arguments, idOption: "allocation-id", idName: "-a/--allocation-id ALLOCATION")
-        return []
-    }
-
-    static func checkOneOf(_ arguments: ParsedArguments, idOption: String, idName: String) throws(UsageError) {
-        let short = String(idName.prefix { $0 != " " })
-        if let address = arguments.string("address"), arguments.isSet(idOption) {
-            throw UsageError("\(short): not allowed with an address (\(quoted(address))); give one or the other")
-        }
-        if !arguments.isSet("address") && !arguments.isSet(idOption) {
-            throw UsageError("give the elastic IP address (classic), or its ID with \(idName) (VPC)")
-        }
-    }
 }

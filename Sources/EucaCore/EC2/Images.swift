@@ -5,13 +5,6 @@ public enum Images {
     /// printed once, sorted by ID.
     public static func describe(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        if arguments.flag("all") {
-            if arguments.isSet("image") { throw UsageError("-a/--all: not allowed with a list of images") }
-            if arguments.isSet("owner") { throw UsageError("-a/--all: not allowed with -o/--owner") }
-            if arguments.isSet("executable-by") {
-                throw UsageError("-a/--all: not allowed with -x/--executable-by")
-            }
-        }
         let parameters = invocation.boundParameters
         let client = try invocation.ec2()
         var pages: [XML.Element]
@@ -81,46 +74,14 @@ public enum Images {
         return items
     }
 
-    /// euca-describe-image-attribute: exactly one attribute flag.
-    public static func attributeParameter(_ invocation: Invocation) throws -> [QueryItem] {
-        try oneAttribute(invocation.arguments, [
-            ("launch-permission", "launchPermission"), ("product-codes", "productCodes"),
-            ("block-device-mapping", "blockDeviceMapping"), ("kernel", "kernel"),
-            ("ramdisk", "ramdisk"), ("description", "description"),
-        ], names: "-l/--launch-permission, -p/--product-codes, -B/--block-device-mapping, --kernel, --ramdisk or --description")
-    }
-
-    /// The `Attribute` parameter for the one attribute flag given (at most one is, by the
-    /// command's exclusive groups); a usage error naming them when none is.
-    public static func oneAttribute(_ arguments: ParsedArguments, _ flags: [(key: String, attribute: String)],
-                                    names: String) throws(UsageError) -> [QueryItem] {
-        guard let chosen = flags.first(where: { arguments.isSet($0.key) }) else {
-            throw UsageError("one of \(names) is required: the attribute to show")
-        }
-        return [QueryItem("Attribute", chosen.attribute)]
-    }
-
-    /// euca-modify-image-attribute (and, with `createVolumePermission`, the snapshot
-    /// equivalent): checks the -a/-r combination and returns the `LaunchPermission.Add.N.UserId`
-    /// / `.Group` parameters; the entity `all` is the group of all accounts.
-    public static func permissionChanges(_ arguments: ParsedArguments, list: String, flag: String,
-                                         flagName: String) throws(UsageError) -> [QueryItem] {
-        let adds = arguments.strings("add")
-        let removes = arguments.strings("remove")
-        guard arguments.flag(flag) else {
-            if !adds.isEmpty { throw UsageError("-a/--add: only used with \(flagName)") }
-            if !removes.isEmpty { throw UsageError("-r/--remove: only used with \(flagName)") }
-            return []
-        }
-        guard !adds.isEmpty || !removes.isEmpty else {
-            throw UsageError("\(flagName): give at least one account (or \"all\") with -a/--add or -r/--remove")
-        }
-        func items(_ entities: [String], _ operation: String) -> [QueryItem] {
-            entities.enumerated().map { index, entity in
+    /// `-a/--add` and `-r/--remove` of the modify-attribute commands: `LIST.Add.N.UserId`, or
+    /// `.Group` for the entity `all` (the group of all accounts).
+    public static func permissionBinding(_ list: String, _ operation: String) -> ParameterBinding {
+        ParameterBinding { occurrences in
+            occurrences.compactMap { $0.first?.value }.enumerated().map { index, entity in
                 QueryItem("\(list).\(operation).\(index + 1).\(entity == "all" ? "Group" : "UserId")", entity)
             }
         }
-        return items(adds, "Add") + items(removes, "Remove")
     }
 
     /// What euca-modify-image-attribute and euca-modify-snapshot-attribute print for

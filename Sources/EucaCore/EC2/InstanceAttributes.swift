@@ -19,52 +19,19 @@ public enum InstanceAttribute {
         ("user-data", "userData"),
     ]
 
-    /// Option key → EC2 attribute name, for euca-reset-instance-attribute.
-    public static let resettable: [(key: String, attribute: String)] = [
-        ("kernel", "kernel"),
-        ("ramdisk", "ramdisk"),
-        ("source-dest-check", "sourceDestCheck"),
-    ]
-
-    /// The option keys of euca-modify-instance-attribute, one of which is required.
+    /// The option keys of euca-modify-instance-attribute, exactly one of which is given.
     public static let modifiable = [
         "block-device-mapping", "disable-api-termination", "ebs-optimized", "group-id",
         "instance-initiated-shutdown-behavior", "instance-type", "kernel", "ramdisk",
         "source-dest-check", "sriov", "user-data", "user-data-file",
     ]
 
-    /// The attribute the one given option names. (At most one can be given: the commands
-    /// declare the options mutually exclusive.)
-    public static func selected(_ arguments: ParsedArguments, _ table: [(key: String, attribute: String)],
-                                command: Command) throws(UsageError) -> String {
-        guard let chosen = table.first(where: { arguments.isSet($0.key) }) else {
-            throw UsageError("one of \(names(table.map(\.key), command)) is required")
-        }
-        return chosen.attribute
-    }
-
-    /// `Attribute=NAME` for euca-reset-instance-attribute.
-    public static func resetParameters(_ invocation: Invocation) throws -> [QueryItem] {
-        [QueryItem("Attribute", try selected(invocation.arguments, resettable, command: invocation.command))]
-    }
-
-    /// Nothing extra for euca-modify-instance-attribute: only checks that something is modified.
-    public static func modifyParameters(_ invocation: Invocation) throws -> [QueryItem] {
-        guard modifiable.contains(where: { invocation.arguments.isSet($0) }) else {
-            throw UsageError("one of \(names(modifiable, invocation.command)) is required")
-        }
-        return []
-    }
-
-    static func names(_ keys: [String], _ command: Command) -> String {
-        let display = keys.compactMap { key in command.options.first { $0.key == key }?.displayName }
-        guard display.count > 1 else { return display.first ?? "the options" }
-        return display.dropLast().joined(separator: ", ") + " or " + display.last!
-    }
-
     /// euca-describe-instance-attribute.
     public static func describe(_ invocation: Invocation) async throws {
-        let attribute = try selected(invocation.arguments, describable, command: invocation.command)
+        // The declaration requires exactly one of the attribute options.
+        guard let attribute = describable.first(where: { invocation.arguments.isSet($0.key) })?.attribute else {
+            throw CommandFailure("no attribute chosen")
+        }
         let response = try await invocation.ec2().call(
             "DescribeInstanceAttribute", invocation.boundParameters + [QueryItem("Attribute", attribute)])
         let output = render(response, attribute: attribute, showEmptyFields: invocation.showEmptyFields)

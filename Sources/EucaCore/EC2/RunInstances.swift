@@ -79,9 +79,6 @@ public enum RunInstancesRequest {
             if let address = arguments.string("private-ip-address") {
                 items.append(QueryItem("PrivateIpAddress", address))
             }
-            for key in ["secondary-address", "secondary-count"] where arguments.isSet(key) {
-                throw UsageError("--\(key) needs -s/--subnet or -a/--network-interface: secondary addresses belong to a VPC network interface")
-            }
         }
 
         if let profile = arguments.string("iam-profile") {

@@ -5,12 +5,6 @@ public enum Snapshots {
     /// was asked for.
     public static func describe(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        if arguments.flag("all") {
-            if arguments.isSet("owner") { throw UsageError("-a/--all: not allowed with -o/--owner") }
-            if arguments.isSet("restorable-by") {
-                throw UsageError("-a/--all: not allowed with -r/--restorable-by")
-            }
-        }
         let parameters = invocation.boundParameters
         let client = try invocation.ec2()
         var pages: [XML.Element]

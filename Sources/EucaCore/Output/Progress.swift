@@ -23,7 +23,7 @@ public enum ProgressOptions {
     ]
 
     /// At most one of the three may be given.
-    public static let exclusive: [[String]] = [["progress", "no-progress", "porcelain"]]
+    public static let constraints: [Constraint] = [.atMostOne(["progress", "no-progress", "porcelain"])]
 
     public static func mode(_ arguments: ParsedArguments) -> ProgressMode {
         if arguments.flag("porcelain") { return .porcelain }
