@@ -9,4 +9,5 @@ let authorize = Command(
     positionals: [
         Positional("GROUP", type: .nonEmpty, help: "name or ID (sg-…) of the security group to add the rule to"),
     ],
+    printsResponses: true,
     action: .custom { invocation in try await SecurityGroupRule.run(invocation, authorize: true) })

@@ -16,6 +16,7 @@ let createKeyPair = Command(
         Positional("KEYPAIR", type: .nonEmpty, help: "name of the new key pair",
                    parameter: .flat("KeyName")),
     ],
+    printsResponses: true,
     action: .custom { invocation in
         try await KeyPairs.create(invocation, name: try invocation.arguments.required("keypair"),
                                   file: invocation.arguments.string("filename"))

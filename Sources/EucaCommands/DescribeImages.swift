@@ -26,4 +26,5 @@ let describeImages = Command(
               "ramdisk-id", "root-device-name", "root-device-type", "state", "state-reason-code",
               "state-reason-message", "tag-key", "tag-value", "virtualization-type"],
     constraints: [.notWith("all", "image"), .notWith("all", "owner"), .notWith("all", "executable-by")],
+    printsResponses: true,
     action: .custom { invocation in try await Images.describe(invocation) })

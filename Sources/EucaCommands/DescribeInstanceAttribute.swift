@@ -24,4 +24,5 @@ let describeInstanceAttribute = Command(
         Positional("INSTANCE", type: .nonEmpty, help: "ID of the instance", parameter: .flat("InstanceId")),
     ],
     constraints: [.exactlyOne(InstanceAttribute.describable.map(\.key))],
+    printsResponses: true,
     action: .custom { invocation in try await InstanceAttribute.describe(invocation) })

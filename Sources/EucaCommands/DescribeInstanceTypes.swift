@@ -13,4 +13,5 @@ let describeInstanceTypes = Command(
         Positional("INSTANCETYPE", arity: .zeroOrMore, type: .nonEmpty, help: "limit results to specific instance types",
                    parameter: .numbered("InstanceType")),
     ],
+    printsResponses: true,
     action: .custom { invocation in try await InstanceTypes.describe(invocation) })

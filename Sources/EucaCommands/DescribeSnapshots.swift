@@ -21,4 +21,5 @@ let describeSnapshots = Command(
     filters: ["description", "encrypted", "owner-alias", "owner-id", "progress", "snapshot-id",
               "start-time", "status", "tag-key", "tag-value", "volume-id", "volume-size"],
     constraints: [.notWith("all", "owner"), .notWith("all", "restorable-by")],
+    printsResponses: true,
     action: .custom { invocation in try await Snapshots.describe(invocation) })

@@ -40,7 +40,7 @@ public enum BundleAndUploadTool {
         if let type = arguments.string("virtualization-type") { parameters.append(QueryItem("VirtualizationType", type)) }
         if let platform = arguments.string("platform") { parameters.append(QueryItem("Platform", platform)) }
         let response = try await ec2.call("RegisterImage", parameters)
-        invocation.output(Printer.imageId.records(response))
+        invocation.output(Printer.imageId.records(response), from: [response])
     }
 
     /// The EC2 endpoint for RegisterImage: `--ec2-url`, else the configured one.

@@ -21,11 +21,15 @@ public struct Command: Sendable {
     public var filters: [String]?
     /// Rules between options and positionals, checked before the command runs.
     public var constraints: [Constraint]
+    /// Whether the command prints records made from service responses, and so offers
+    /// `--output json` (the documents themselves). True for every query action.
+    public var printsResponses: Bool
     public var action: Action
 
     public init(_ name: String, aliases: [String] = [], summary: String, details: String? = nil,
                 service: Service?, offline: Bool = false, options: [Option] = [], positionals: [Positional] = [],
-                filters: [String]? = nil, constraints: [Constraint] = [], action: Action) {
+                filters: [String]? = nil, constraints: [Constraint] = [], printsResponses: Bool? = nil,
+                action: Action) {
         self.name = name
         self.aliases = aliases
         self.summary = summary
@@ -36,6 +40,9 @@ public struct Command: Sendable {
         self.positionals = positionals
         self.filters = filters
         self.constraints = constraints
+        if case .query = action { self.printsResponses = printsResponses ?? true } else {
+            self.printsResponses = printsResponses ?? false
+        }
         self.action = action
     }
 
@@ -47,7 +54,7 @@ public struct Command: Sendable {
         if let filters { result.append(FilterOption.make(filters)) }
         let taken = Set(result.flatMap(\.spellings))
         let takenKeys = Set(result.map(\.key))
-        for var common in CommonOptions.for(service, offline: offline) where !takenKeys.contains(common.key) {
+        for var common in CommonOptions.for(service, offline: offline, printsResponses: printsResponses) where !takenKeys.contains(common.key) {
             common.spellings.removeAll { taken.contains($0) }
             if !common.spellings.isEmpty { result.append(common) }
         }
@@ -63,7 +70,8 @@ public struct Command: Sendable {
 
     /// The spellings of the common options this command accepts, for grouping in help.
     var commonKeys: Set<String> {
-        Set(CommonOptions.for(service, offline: offline).map(\.key)).subtracting(options.map(\.key))
+        Set(CommonOptions.for(service, offline: offline, printsResponses: printsResponses).map(\.key))
+            .subtracting(options.map(\.key))
     }
 }
 

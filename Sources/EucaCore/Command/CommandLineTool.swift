@@ -175,7 +175,8 @@ enum QueryRunner {
             let pages = action.paginated
                 ? try await client.callAllPages(action.name, parameters)
                 : [try await client.call(action.name, parameters)]
-            invocation.output(pages.flatMap { action.printer.records($0, invocation.arguments) })
+            invocation.output(pages.flatMap { action.printer.records($0, invocation.arguments) }, from: pages,
+                              pageToken: service.definition.pagination?.element)
         }
     }
 }

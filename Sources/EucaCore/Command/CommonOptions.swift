@@ -13,10 +13,13 @@ public enum CommonOptions {
     static let region = Option("--region", metavar: "USER@REGION", type: .nonEmpty,
                                help: "region (and optionally user) to use: selects [region]/[user] sections of the euca2ools config and the SigV4 signing region")
 
-    static func `for`(_ service: Service?, offline: Bool = false) -> [Option] {
+    static let output = Option("--output", metavar: "FORMAT", type: .choice(["text", "json"]),
+                               help: "text (default): euca2ools' tab-separated records; json: the service's response as JSON for jq (pages merged, request metadata dropped, values as strings)")
+
+    static func `for`(_ service: Service?, offline: Bool = false, printsResponses: Bool = false) -> [Option] {
         guard let service else { return [debug, help, version] }
         if offline { return [region, debug, help, version] }
-        return [
+        return (printsResponses ? [output] : []) + [
             Option("-U", "--url", metavar: "URL", type: .endpoint,
                    help: "\(service.definition.endpointHelp), optionally REGION::URL to name its signing region (default: \(service.definition.urlVariables[0]), config, or the AWS endpoint for the region)"),
             region,

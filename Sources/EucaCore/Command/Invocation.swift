@@ -37,10 +37,26 @@ public struct Invocation: Sendable {
     /// The API parameters bound from the command line by the command's declaration.
     public var boundParameters: [QueryItem] { ArgumentParser.parameters(for: command, arguments) }
 
-    /// Prints records to stdout, one per line.
-    public func output(_ records: [Record]) {
+    /// `--output json` was asked for.
+    public var printsJSON: Bool { arguments.string("output") == "json" }
+
+    /// Prints what the command made of the service's responses: the records, one per line,
+    /// or with `--output json` the response documents themselves (`pageToken`: the element
+    /// to drop when pages are merged).
+    public func output(_ records: [Record], from documents: [XML.Element], pageToken: String? = nil) {
+        if printsJSON { return outputJSON(documents, pageToken: pageToken) }
         guard !records.isEmpty else { return }
         StandardStream.output.write(records.map { $0.formatted(showEmptyFields: showEmptyFields) + "\n" }.joined())
+    }
+
+    /// The same for a command whose output is not made of records (a table, decoded user data).
+    public func output(bytes: Data, from documents: [XML.Element], pageToken: String? = nil) {
+        if printsJSON { return outputJSON(documents, pageToken: pageToken) }
+        StandardStream.output.write(bytes: bytes)
+    }
+
+    func outputJSON(_ documents: [XML.Element], pageToken: String?) {
+        StandardStream.output.write(ResponseJSON.merge(documents, pageToken: pageToken).serialized() + "\n")
     }
 
     /// `PROG: warning: …` on stderr.

@@ -14,7 +14,7 @@ public enum Images {
         } else {
             pages = try await client.callAllPages("DescribeImages", parameters)
         }
-        invocation.output(Printer.images(pages))
+        invocation.output(Printer.images(pages), from: pages, pageToken: "nextToken")
     }
 
     /// The image name euca2ools 1.x gave an image registered without -n: the manifest's file

@@ -35,7 +35,7 @@ public enum InstanceAttribute {
         let response = try await invocation.ec2().call(
             "DescribeInstanceAttribute", invocation.boundParameters + [QueryItem("Attribute", attribute)])
         let output = render(response, attribute: attribute, showEmptyFields: invocation.showEmptyFields)
-        FileHandle.standardOutput.write(output)
+        invocation.output(bytes: output, from: [response])
     }
 
     /// What euca2ools 3.4.1 prints for each attribute:

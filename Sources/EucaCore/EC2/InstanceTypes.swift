@@ -14,7 +14,7 @@ public enum InstanceTypes {
         if showCapacity || byZone { parameters.append(QueryItem("Availability", "true")) }
         let pages = try await invocation.ec2().callAllPages("DescribeInstanceTypes", parameters)
         let text = lines(pages, showCapacity: showCapacity, byZone: byZone).map { $0 + "\n" }.joined()
-        StandardStream.output.write(text)
+        invocation.output(bytes: Data(text.utf8), from: pages, pageToken: "nextToken")
     }
 
     struct TypeInfo {

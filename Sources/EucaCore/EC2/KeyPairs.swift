@@ -24,11 +24,16 @@ public enum KeyPairs {
             } catch {
                 throw CommandFailure("key pair \(name) was created but its private key could not be saved to \(file) (\(error)); delete it with euca-delete-keypair \(name) and try again")
             }
-            invocation.output(Printer.keyPair.records(response))
+            // The key went to the file, as asked: not to stdout as well.
+            var saved = response
+            saved.children.removeAll { $0.name == "keyMaterial" }
+            invocation.output(Printer.keyPair.records(response), from: [saved])
+        } else if invocation.printsJSON {
+            invocation.output([], from: [response])
         } else {
             // As euca2ools prints it (Python's print adds a newline even when the key
             // material already ends in one), so output compares byte for byte.
-            invocation.output(Printer.keyPair.records(response))
+            invocation.output(Printer.keyPair.records(response), from: [response])
             StandardStream.output.write(material + "\n")
         }
     }

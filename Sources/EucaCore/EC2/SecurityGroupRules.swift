@@ -240,8 +240,8 @@ extension SecurityGroupRule {
             cidrs: arguments.strings("cidr"),
             sourceGroup: arguments.string("source-group"),
             sourceGroupUser: arguments.string("source-group-user")))
-        _ = try await invocation.ec2().call(rule.action(authorize: authorize), rule.queryItems)
-        invocation.output(rule.records)
+        let response = try await invocation.ec2().call(rule.action(authorize: authorize), rule.queryItems)
+        invocation.output(rule.records, from: [response])
     }
 }
 

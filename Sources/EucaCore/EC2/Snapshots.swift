@@ -14,6 +14,6 @@ public enum Snapshots {
         } else {
             pages = try await client.callAllPages("DescribeSnapshots", parameters)
         }
-        invocation.output(Printer.snapshots(pages))
+        invocation.output(Printer.snapshots(pages), from: pages, pageToken: "nextToken")
     }
 }

@@ -18,7 +18,11 @@ public enum StandardStream: Sendable {
     var descriptor: Int32 { self == .output ? 1 : 2 }
 
     public func write(_ text: String) {
-        let bytes = Array(text.utf8)
+        write(bytes: Data(text.utf8))
+    }
+
+    /// Bytes as they are (decoded user data need not be text).
+    public func write(bytes: Data) {
         let failure = bytes.withUnsafeBytes { writeAll(descriptor, $0) }
         // The reader of stdout has gone (`… | awk '{…; exit}'`, `| head`): it has what it
         // wanted, so stop quietly and successfully, without a broken-pipe message, so that
