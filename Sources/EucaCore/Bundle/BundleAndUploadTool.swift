@@ -25,9 +25,7 @@ public enum BundleAndUploadTool {
     /// prints `IMAGE ID` (and nothing about the upload), as euca2ools 3.4.1.
     public static func install(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
-        guard let name = arguments.string("name"), !name.isEmpty else {
-            throw UsageError("the following arguments are required: -n/--name")
-        }
+        let name = try arguments.required("name")
         if arguments.flag("check-cert") {
             invocation.warn("--check-cert: this implementation cannot ask the identity service about certificates; not checked")
         }

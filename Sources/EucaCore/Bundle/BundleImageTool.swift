@@ -34,9 +34,7 @@ public enum BundleImageTool {
         let credentials = BundleCredentials(invocation: invocation)
 
         // The image and its name.
-        guard let image = arguments.string("image"), !image.isEmpty else {
-            throw UsageError("the following arguments are required: -i/--image")
-        }
+        let image = try arguments.required("image")
         let fromStandardInput = image == "-"
         let declaredSize = byteCount(arguments, "image-size")
         let prefix: String

@@ -51,10 +51,7 @@ public struct BundleLocation: Sendable, Equatable, CustomStringConvertible {
 
 extension BundleLocation {
     /// The `-b/--bucket BUCKET[/PREFIX]` every bundle transfer command takes.
-    static func from(_ arguments: ParsedArguments) throws(UsageError) -> BundleLocation {
-        guard let bucket = arguments.string("bucket") else {
-            throw UsageError("the following arguments are required: -b/--bucket")
-        }
-        return try BundleLocation(parsing: bucket)
+    static func from(_ arguments: ParsedArguments) throws -> BundleLocation {
+        try BundleLocation(parsing: try arguments.required("bucket"))
     }
 }

@@ -10,9 +10,7 @@ public enum BundleUploadTool {
     public static func run(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
         let location = try BundleLocation.from(arguments)
-        guard let manifestPath = arguments.string("manifest") else {
-            throw UsageError("the following arguments are required: -m/--manifest")
-        }
+        let manifestPath = try arguments.required("manifest")
         let manifest = try UnbundleTool.readManifest(manifestPath)
         let directory = arguments.string("directory").flatMap { $0.isEmpty ? nil : $0 }
             ?? { let parent = (manifestPath as NSString).deletingLastPathComponent

@@ -9,9 +9,7 @@ public enum UnbundleTool {
     /// prints `Wrote PATH`.
     public static func unbundle(_ invocation: Invocation) throws {
         let arguments = invocation.arguments
-        guard let manifestPath = arguments.string("manifest") else {
-            throw UsageError("the following arguments are required: -m/--manifest")
-        }
+        let manifestPath = try arguments.required("manifest")
         let source = arguments.string("source").flatMap { $0.isEmpty ? nil : $0 }
             ?? { let directory = (manifestPath as NSString).deletingLastPathComponent
                  return directory.isEmpty ? "." : directory }()
