@@ -13,18 +13,18 @@ import Testing
 @Suite("S3 client against moto and SeaweedFS")
 struct S3ClientTests {
     static func client(_ server: any S3TestEndpoint, secret: String? = nil, signatureVersion: SignatureVersion = .v4,
-                       maxAttempts: Int = 3) -> S3Client {
+                       maxAttempts: Int = 3) throws -> S3Client {
         let service = ServiceClient(transport: HTTPTransport(),
                                     policy: RetryPolicy(maxAttempts: maxAttempts, mode: .standard),
                                     log: DebugLog(enabled: false))
-        return S3Client(client: service, endpoint: URL(string: server.endpoint)!, region: server.region,
+        return try S3Client(client: service, endpoint: URL(string: server.endpoint)!, region: server.region,
                         credentials: Credentials(accessKeyId: server.accessKeyId,
                                                  secretAccessKey: secret ?? server.secretAccessKey),
                         signatureVersion: signatureVersion)
     }
 
     static func client(_ target: S3Target, secret: String? = nil) throws -> S3Client {
-        client(try target.server(), secret: secret, signatureVersion: target.signatureVersion)
+        try client(try target.server(), secret: secret, signatureVersion: target.signatureVersion)
     }
 
     static func uniqueBucket(_ purpose: String) -> String {
@@ -373,7 +373,7 @@ struct S3ClientTests {
     /// concurrency levels, three rounds in rotating order, and prints the median rate of each.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["EUCA_S3_BENCH"] == "1"))
     func parallelVersusSequentialUploadThroughput() async throws {
-        let s3 = Self.client(try MotoEndpoint.shared)
+        let s3 = try Self.client(try MotoEndpoint.shared)
         let partSize = 10 * 1024 * 1024
         let count = Int(ProcessInfo.processInfo.environment["EUCA_S3_BENCH_PARTS"] ?? "") ?? 20
         let bundle = try Self.makeBundle(count: count, size: partSize)

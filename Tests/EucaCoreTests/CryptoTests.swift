@@ -8,10 +8,10 @@ import Testing
 extension CryptoTests {
     @Suite struct DigestTests {
         struct Vector: Sendable, CustomTestStringConvertible {
-            let algorithm: DigestAlgorithm
+            let algorithm: AvailableDigest
             let input: String
             let hex: String
-            var testDescription: String { "\(algorithm) \"\(input.prefix(12))\"" }
+            var testDescription: String { "\(algorithm.algorithm) \"\(input.prefix(12))\"" }
         }
 
         // FIPS 180 / RFC 1321 examples.
@@ -47,10 +47,10 @@ extension CryptoTests {
         }
 
         @Test func millionAsInUnevenPieces() {
-            let expected: [DigestAlgorithm: String] = [
-                .md5: "7707d6ae4e027c70eea2a935c2296f21",
-                .sha1: "34aa973cd4c4daa4f61eeb2bdbad27316534016f",
-                .sha256: "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+            let expected: [(AvailableDigest, String)] = [
+                (.md5, "7707d6ae4e027c70eea2a935c2296f21"),
+                (.sha1, "34aa973cd4c4daa4f61eeb2bdbad27316534016f"),
+                (.sha256, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"),
             ]
             let piece = Data(repeating: UInt8(ascii: "a"), count: 9_999)
             for (algorithm, hex) in expected {

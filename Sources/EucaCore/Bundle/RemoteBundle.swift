@@ -67,7 +67,7 @@ public enum RemoteBundle {
                     throw ResponseFormatError(host: host, problem: "got \(body.count) bytes of \(request.resourceName), Content-Length said \(announced)")
                 }
                 let etag = S3ETag.normalize(response.headers["ETag"] ?? "")
-                try S3Client.checkBody(body, expectedLength: Int64(body.count),
+                try s3.checkBody(body, expectedLength: Int64(body.count),
                                        md5Of: S3ETag.isContentMD5(etag, headers: response.headers) ? etag : nil,
                                        request: request)
                 let actual = Digest.hash(.sha1, body).hexString

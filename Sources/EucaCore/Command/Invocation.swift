@@ -96,8 +96,6 @@ public struct Invocation: Sendable {
         let credentials = try settings.requireCredentials()
         log.addSecret(credentials.secretAccessKey)
         if let token = credentials.sessionToken { log.addSecret(token) }
-        // Content-MD5 and the ETag checks need MD5, which a FIPS-only OpenSSL lacks.
-        try DigestAlgorithm.md5.checkAvailable()
         return try s3(credentials: credentials)
     }
 
@@ -107,7 +105,7 @@ public struct Invocation: Sendable {
         guard let settings, let client else { throw CommandFailure("this command has no service") }
         let endpoint = settings.endpoints[.s3]!
         try checkTLS(endpoint.url.value)
-        return S3Client(client: client, endpoint: endpoint.url.value,
+        return try S3Client(client: client, endpoint: endpoint.url.value,
                         region: endpoint.signingRegion.value, credentials: credentials,
                         signatureVersion: settings.signatureVersion(.s3).value,
                         addressingStyle: try settings.s3AddressingStyle.get().value)

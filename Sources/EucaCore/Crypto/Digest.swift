@@ -30,20 +30,36 @@ public enum DigestAlgorithm: Sendable, CaseIterable {
         }
     }
 
-    /// Fails when libcrypto cannot supply this digest: a FIPS-only OpenSSL configuration has
-    /// no MD5, which S3 needs for every upload's Content-MD5 and ETag check. Code that hashes
-    /// with an algorithm not in every provider (MD5) checks this first, where it can fail with
-    /// one clear line (`Invocation.s3()` does); SHA-1 and SHA-256 are in every provider.
-    public func checkAvailable() throws(CryptoError) {
-        if case .failure(let error) = fetched { throw error }
-    }
-
-    var evpMD: OpaquePointer {
+    /// This digest, if libcrypto can supply it. A FIPS-only OpenSSL configuration has no MD5,
+    /// which S3 needs for every upload's Content-MD5 and ETag check: an `S3Client` is made
+    /// with the checked MD5, so that failure is one clear line when the client is made.
+    public func available() throws(CryptoError) -> AvailableDigest {
         switch fetched {
-        case .success(let md): return md
-        case .failure(let error):
-            // Reached only by hashing without `checkAvailable()` on a libcrypto without it.
-            fatalError("\(error) (DigestAlgorithm.checkAvailable() was not called first)")
+        case .success(let md): return AvailableDigest(algorithm: self, md: md)
+        case .failure(let error): throw error
+        }
+    }
+}
+
+/// A digest algorithm libcrypto has been checked to supply: the only way to hash. SHA-1 and
+/// SHA-256 are in every OpenSSL provider (FIPS included) and are available unconditionally;
+/// MD5 only through `DigestAlgorithm.md5.available()`.
+public struct AvailableDigest: @unchecked Sendable {
+    public let algorithm: DigestAlgorithm
+    /// A fetched EVP_MD: immutable, shared by all threads.
+    let md: OpaquePointer
+
+    public static let sha1 = always(.sha1)
+    public static let sha256 = always(.sha256)
+
+    public var byteCount: Int { algorithm.byteCount }
+
+    private static func always(_ algorithm: DigestAlgorithm) -> AvailableDigest {
+        do {
+            return try algorithm.available()
+        } catch {
+            // Not a configuration a user can make: every provider OpenSSL 3 ships has these.
+            fatalError("\(error)")
         }
     }
 }
@@ -69,10 +85,10 @@ private enum FetchedDigests {
 /// object is then reset and can hash the next message. One EVP_MD_CTX is allocated per instance
 /// and nothing per call, so hashing a multi-gigabyte stream in small pieces costs only the hash.
 public final class Digest {
-    public let algorithm: DigestAlgorithm
+    public let algorithm: AvailableDigest
     private let context: OpaquePointer
 
-    public init(_ algorithm: DigestAlgorithm) {
+    public init(_ algorithm: AvailableDigest) {
         guard let context = EVP_MD_CTX_new() else { fatalError("EVP_MD_CTX_new: out of memory") }
         self.algorithm = algorithm
         self.context = context
@@ -111,21 +127,21 @@ public final class Digest {
     }
 
     private func reset() {
-        guard EVP_DigestInit_ex2(context, algorithm.evpMD, nil) == 1 else {
+        guard EVP_DigestInit_ex2(context, algorithm.md, nil) == 1 else {
             fatalError("EVP_DigestInit_ex2 failed: \(CryptoError.openSSL("digest init"))")
         }
     }
 
     // MARK: One-shot
 
-    public static func hash(_ algorithm: DigestAlgorithm,
+    public static func hash(_ algorithm: AvailableDigest,
                             _ bytes: UnsafeRawBufferPointer) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: algorithm.byteCount)
         var length: UInt32 = 0
         // EVP_Digest wants a non-null pointer even for empty input.
         let ok = withUnsafeBytes(of: UInt8(0)) { empty in
             EVP_Digest(bytes.baseAddress ?? empty.baseAddress, bytes.count, &out, &length,
-                       algorithm.evpMD, nil)
+                       algorithm.md, nil)
         }
         guard ok == 1, Int(length) == out.count else {
             fatalError("EVP_Digest failed: \(CryptoError.openSSL("digest"))")
@@ -133,16 +149,16 @@ public final class Digest {
         return out
     }
 
-    public static func hash(_ algorithm: DigestAlgorithm, _ data: Data) -> [UInt8] {
+    public static func hash(_ algorithm: AvailableDigest, _ data: Data) -> [UInt8] {
         data.withUnsafeBytes { hash(algorithm, $0) }
     }
 
-    public static func hash(_ algorithm: DigestAlgorithm, _ bytes: [UInt8]) -> [UInt8] {
+    public static func hash(_ algorithm: AvailableDigest, _ bytes: [UInt8]) -> [UInt8] {
         bytes.withUnsafeBytes { hash(algorithm, $0) }
     }
 
     /// Hashes the UTF-8 bytes of `string`.
-    public static func hash(_ algorithm: DigestAlgorithm, _ string: String) -> [UInt8] {
+    public static func hash(_ algorithm: AvailableDigest, _ string: String) -> [UInt8] {
         var string = string
         return string.withUTF8 { hash(algorithm, UnsafeRawBufferPointer($0)) }
     }

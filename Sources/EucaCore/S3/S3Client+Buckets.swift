@@ -30,7 +30,7 @@ extension S3Client {
         if let acl { headers["x-amz-acl"] = acl.rawValue }
         if !body.isEmpty {
             headers["Content-Type"] = "application/xml"
-            headers["Content-MD5"] = S3Client.contentMD5(Digest.hash(.md5, body))
+            headers["Content-MD5"] = S3Client.contentMD5(Digest.hash(md5, body))
         }
         do {
             try await perform("PUT", bucket: bucket, headers: headers, body: .bytes(body)) { _, _ throws(ResponseFormatError) in () }

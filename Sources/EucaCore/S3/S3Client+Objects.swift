@@ -21,7 +21,7 @@ extension S3Client {
     @discardableResult
     public func putObject(_ bucket: String, _ key: String, data: Data,
                           options: S3PutOptions = S3PutOptions(), md5: [UInt8]? = nil) async throws -> String {
-        let md5 = md5 ?? Digest.hash(.md5, data)
+        let md5 = md5 ?? Digest.hash(self.md5, data)
         var headers = HTTPHeaders()
         options.apply(to: &headers)
         headers["Content-MD5"] = S3Client.contentMD5(md5)
@@ -61,7 +61,7 @@ extension S3Client {
     /// The MD5 of a file region (for Content-MD5 and the ETag check), and its SHA-256 when the
     /// requests are signed with SigV4 (the signed payload hash), in one pass over the file.
     public func fileDigests(_ file: FileRegion) throws -> S3FileDigests {
-        let md5 = Digest(.md5)
+        let md5 = Digest(self.md5)
         let sha256 = signatureVersion == .v4 ? Digest(.sha256) : nil
         do {
             try file.forEachChunk(chunkSize: 1 << 20) { (chunk: UnsafeRawBufferPointer) throws(Never) in
@@ -91,7 +91,7 @@ extension S3Client {
     public func getObject(_ bucket: String, _ key: String) async throws -> S3Object {
         try await perform("GET", bucket: bucket, key: key) { response, request throws(ResponseFormatError) in
             let info = try S3Client.checkedInfo(response, request: request)
-            try S3Client.checkBody(response.body, expectedLength: info.size,
+            try self.checkBody(response.body, expectedLength: info.size,
                                    md5Of: info.etagIsContentMD5 ? info.etag : nil, request: request)
             return S3Object(info: info, data: response.body)
         }
@@ -128,13 +128,13 @@ extension S3Client {
 
     /// A body that is shorter than announced, or whose MD5 is not the ETag's, was damaged or
     /// cut short on the way.
-    static func checkBody(_ body: Data, expectedLength: Int64, md5Of etag: String?,
+    func checkBody(_ body: Data, expectedLength: Int64, md5Of etag: String?,
                           request: S3Request) throws(ResponseFormatError) {
         guard Int64(body.count) == expectedLength else {
             throw ResponseFormatError(host: request.http.hostHeader, problem: "got \(body.count) bytes of \(request.resourceName), expected \(expectedLength)")
         }
         if let etag {
-            let md5 = Digest.hash(.md5, body).hexString
+            let md5 = Digest.hash(self.md5, body).hexString
             guard md5 == etag else {
                 throw ResponseFormatError(host: request.http.hostHeader, problem: "the MD5 of the \(body.count) bytes received for \(request.resourceName) is \(md5), not its ETag \(etag)")
             }

@@ -55,7 +55,7 @@ extension S3Client {
         request.http.body = .bytes(S3Client.formData(fields, file: data, filename: (key as NSString).lastPathComponent,
                                               boundary: boundary))
         request.http.headers["Content-Type"] = "multipart/form-data; boundary=\(boundary)"
-        let md5 = Digest.hash(.md5, data)
+        let md5 = Digest.hash(self.md5, data)
         let expected = S3ETag.singlePart(md5: md5)
         let prepared = request
         log.addSecret(policy.signature)

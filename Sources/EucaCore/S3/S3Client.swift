@@ -21,9 +21,13 @@ public struct S3Client: Sendable {
     let credentials: Credentials
     public let signatureVersion: SignatureVersion
     let routes: S3BucketRoutes
+    /// Content-MD5 and the ETag checks need MD5, which a FIPS-only OpenSSL lacks: checked when
+    /// the client is made, so that is one clear error before any request.
+    let md5: AvailableDigest
 
     public init(client: ServiceClient, endpoint: URL, region: String, credentials: Credentials,
-                signatureVersion: SignatureVersion = .v4, addressingStyle: S3AddressingStyle = .auto) {
+                signatureVersion: SignatureVersion = .v4, addressingStyle: S3AddressingStyle = .auto) throws(CryptoError) {
+        md5 = try DigestAlgorithm.md5.available()
         service = client
         self.endpoint = S3Endpoint(url: endpoint, style: addressingStyle)
         self.region = region
