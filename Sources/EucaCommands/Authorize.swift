@@ -9,5 +9,6 @@ let authorize = Command(
     positionals: [
         Positional("GROUP", type: .nonEmpty, help: "name or ID (sg-…) of the security group to add the rule to"),
     ],
+    constraints: SecurityGroupRule.constraints,
     printsResponses: true,
     action: .custom { invocation in try await SecurityGroupRule.run(invocation, authorize: true) })

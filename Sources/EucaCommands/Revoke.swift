@@ -9,5 +9,6 @@ let revoke = Command(
     positionals: [
         Positional("GROUP", type: .nonEmpty, help: "name or ID (sg-…) of the security group to remove the rule from"),
     ],
+    constraints: SecurityGroupRule.constraints,
     printsResponses: true,
     action: .custom { invocation in try await SecurityGroupRule.run(invocation, authorize: false) })

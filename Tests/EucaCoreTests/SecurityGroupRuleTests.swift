@@ -103,10 +103,6 @@ import Testing
          "-P/--protocol: expected tcp, udp, icmp, sctp, all, or a protocol number from 0 to 255 (-1 for all), got \"256\""),
         (Input(group: "db", portRange: "3306", sourceGroup: "web"),
          "-u/--source-group-user ACCOUNT is required when -o/--source-group names a group (\"web\"); give the owner's account ID, or the group's sg- ID instead of its name"),
-        (Input(group: "db", portRange: "3306", cidrs: ["10.0.0.0/8"], sourceGroup: "sg-1"),
-         "-s/--cidr and -o/--source-group cannot be used together: a rule grants either address ranges or a group"),
-        (Input(group: "db", portRange: "3306", sourceGroupUser: "123456789012"),
-         "-u/--source-group-user: only used with -o/--source-group GROUP"),
         (Input(group: "db", portRange: "22", cidrs: ["10.0.0.0"]),
          "-s/--cidr: expected an IPv4 CIDR block like 10.0.0.0/8, got \"10.0.0.0\""),
         (Input(group: "db", egress: true, ipProtocol: "-1"),
@@ -125,5 +121,28 @@ import Testing
         let egress = try SecurityGroupRule.make(Input(group: "sg-1", egress: true, ipProtocol: "all"))
         #expect(egress.action(authorize: true) == "AuthorizeSecurityGroupEgress")
         #expect(egress.action(authorize: false) == "RevokeSecurityGroupEgress")
+    }
+}
+
+/// The combinations euca-authorize and euca-revoke refuse before building a rule.
+@Suite struct SecurityGroupRuleConstraintTests {
+    static let command = Command("euca-authorize", summary: "a", service: .ec2,
+                                 options: SecurityGroupRule.commandOptions,
+                                 positionals: [Positional("GROUP", help: "g")],
+                                 constraints: SecurityGroupRule.constraints, action: .custom { _ in })
+
+    func problem(_ words: [String]) -> String? {
+        do throws(UsageError) {
+            _ = try ArgumentParser(Self.command).parse(words)
+            return nil
+        } catch {
+            return error.message
+        }
+    }
+
+    @Test func addressRangesOrAGroupAndAnOwnerOnlyForAGroup() {
+        #expect(problem(["db", "-p", "3306", "-s", "10.0.0.0/8", "-o", "sg-1"]) == "-s/--cidr and -o/--source-group cannot be used together")
+        #expect(problem(["db", "-p", "3306", "-u", "123456789012"]) == "-u/--source-group-user requires -o/--source-group")
+        #expect(problem(["db", "-p", "3306", "-o", "web", "-u", "123456789012"]) == nil)
     }
 }

@@ -109,10 +109,8 @@ public struct SecurityGroupRule: Sendable, Equatable {
             }
         }
 
+        // -s with -o, and -u without -o, are refused by the commands' constraints.
         if let source = input.sourceGroup {
-            guard input.cidrs.isEmpty else {
-                throw UsageError("-s/--cidr and -o/--source-group cannot be used together: a rule grants either address ranges or a group")
-            }
             guard !source.isEmpty else { throw UsageError("-o/--source-group: expected a group name or ID") }
             if !isGroupId(source) {
                 if input.egress {
@@ -125,9 +123,6 @@ public struct SecurityGroupRule: Sendable, Equatable {
             rule.sourceGroup = source
             rule.sourceGroupUser = input.sourceGroupUser
         } else {
-            if input.sourceGroupUser != nil {
-                throw UsageError("-u/--source-group-user: only used with -o/--source-group GROUP")
-            }
             for cidr in input.cidrs where !CIDR.isValidIPv4(cidr) {
                 throw UsageError("-s/--cidr: expected an IPv4 CIDR block like 10.0.0.0/8, got \(quoted(cidr))")
             }
@@ -206,6 +201,12 @@ public struct SecurityGroupRule: Sendable, Equatable {
 extension SecurityGroupRule {
     /// The options euca-authorize and euca-revoke share: every euca2ools 3.x spelling and the
     /// 1.x long names (`--source-subnet`, `--source-group`, `--source-group-user`).
+    /// A rule grants either address ranges or a group; an owner only makes sense for a group.
+    public static let constraints: [Constraint] = [
+        .atMostOne(["cidr", "source-group"]),
+        .requires("source-group-user", "source-group"),
+    ]
+
     public static let commandOptions: [Option] = [
         Option.flag("--egress", help: "[VPC only] manage an egress rule, which controls traffic leaving the group (the group must be given by ID)"),
         Option("-P", "--protocol", metavar: "PROTOCOL", type: protocolType,
