@@ -22,4 +22,5 @@ let installImage = Command(
                help: "pause bundling while more than N parts wait on disk to be uploaded (default: two more than the uploads in flight)"),
     ] + bundleCreationOptions + BundleTransferOptions.upload + ProgressOptions.options,
     constraints: BundleTransferOptions.uploadConstraints + ProgressOptions.constraints,
+    printsResponses: true,
     action: .custom { invocation in try await BundleAndUploadTool.install(invocation) })

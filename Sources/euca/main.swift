@@ -1,4 +1,4 @@
 import EucaCommands
 import EucaCore
 
-await CommandLineTool(commands: allCommands).main()
+await CommandLineTool(commandRegistry).main()

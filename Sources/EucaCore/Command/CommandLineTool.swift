@@ -8,23 +8,30 @@ public struct CommandLineTool: Sendable {
     public static let version = "0.1.0"
     public static let versionLine = "euca2ools-swift \(version) (compatible with euca2ools 3.4.1)"
 
-    public let commands: [Command]
-    let byName: [String: Command]
+    public let entries: [CommandEntry]
+    let byName: [String: CommandEntry]
 
-    public init(commands: [Command]) {
-        self.commands = commands
-        var table: [String: Command] = [:]
-        for command in commands {
-            for name in [command.name] + command.aliases {
+    public init(_ entries: [CommandEntry]) {
+        self.entries = entries
+        var table: [String: CommandEntry] = [:]
+        for entry in entries {
+            for name in entry.names {
                 precondition(table[name] == nil, "duplicate command name \(name)")
-                table[name] = command
+                table[name] = entry
             }
         }
         byName = table
     }
 
+    public init(commands: [Command]) {
+        self.init(commands.map(CommandEntry.init))
+    }
+
+    /// Every declaration (for listings, man pages and completion, which need them all).
+    public var commands: [Command] { entries.map(\.command) }
+
     public func command(named name: String) -> Command? {
-        byName[name] ?? byName["euca-" + name]
+        (byName[name] ?? byName["euca-" + name])?.command
     }
 
     /// Every name a link should exist for: canonical names and aliases.
@@ -86,7 +93,7 @@ public struct CommandLineTool: Sendable {
     /// alias, or euca(1) for the multi-call binary.
     public func manPage(_ name: String) -> String? {
         if name == "euca" { return ManPageWriter.overview(commands) }
-        guard let command = byName[name] else { return nil }
+        guard let command = byName[name]?.command else { return nil }
         return command.name == name ? ManPageWriter(command).page : ".so man1/\(command.name).1\n"
     }
 
