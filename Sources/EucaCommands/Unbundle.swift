@@ -11,7 +11,7 @@ let unbundle = Command(
         Option("-s", "--source", metavar: "DIR", type: .directoryPath,
                help: "directory containing the bundle's parts (default: the manifest's directory)"),
         Option("-d", "--destination", metavar: "DIR", type: .directoryPath,
-               help: "where to place the unbundled image (default: the current directory)"),
+               help: "where to place the unbundled image; created if missing (default: the current directory)"),
         Option("-k", "--privatekey", metavar: "FILE", type: .filePath,
                help: "the private key to decrypt the bundle with; it must match a certificate used when bundling the image (default: EC2_PRIVATE_KEY)"),
     ] + ProgressOptions.options,

@@ -191,7 +191,8 @@ print('verified', len(parts), 'parts')
         let cases: [([String], [String: String], Int32, String)] = [
             ([], Self.eucarc, 2, "the following arguments are required: -m/--manifest"),
             (["-m", manifest, "-d", dir.path], [:], 2, "missing private key; please supply one with -k"),
-            (["-m", manifest, "-d", dir.appendingPathComponent("nowhere").path], Self.eucarc, 2, "-d/--destination: directory"),
+            (["-m", manifest, "-d", manifest], Self.eucarc, 2, "-d/--destination: \"\(manifest)\" is not a directory"),
+            (["-m", manifest, "-d", dir.appendingPathComponent("nowhere").path, "-k", Self.key("user-cert.pem")], Self.eucarc, 1, "private key"),
             (["-m", dir.path, "-d", dir.path], Self.eucarc, 2, "is not a file"),
             (["-m", manifest, "-d", dir.path, "-k", Self.key("user-cert.pem")], Self.eucarc, 1, "private key"),
         ]
@@ -200,6 +201,8 @@ print('verified', len(parts), 'parts')
             #expect(result.status == status, "\(result)")
             #expect(result.stderr.contains(message), "\(result)")
         }
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("nowhere").path),
+                "no directory is made for an unbundle that cannot start")
         let stream = euca("unbundle-stream", [], env: [:], stdin: Data())
         #expect(stream.status == 2)
         #expect(stream.stderr.contains("give the bundle's manifest with -m"))
@@ -248,10 +251,11 @@ print('verified', len(parts), 'parts')
         let text = try String(contentsOfFile: out + "/disk.img.manifest.xml", encoding: .ascii)
         #expect(text.contains("<machine_configuration><architecture>x86_64</architecture><block_device_mapping><mapping><virtual>ami</virtual><device>sda1</device></mapping><mapping><virtual>ephemeral0</virtual><device>sdb</device></mapping><mapping><virtual>root</virtual><device>/dev/sda1</device></mapping><mapping><virtual>swap</virtual><device>sdc</device></mapping></block_device_mapping><product_codes><product_code>code1</product_code><product_code>code2</product_code></product_codes><kernel_id>eki-11111111</kernel_id><ramdisk_id>eri-22222222</ramdisk_id></machine_configuration><image><name>disk.img</name><user>123456789012</user><type>machine</type>"))
 
-        let back = dir.appendingPathComponent("back").path
-        try FileManager.default.createDirectory(atPath: back, withIntermediateDirectories: true)
+        // -d is created when missing, as euca2ools 1.x did (the classic tutorial relies on it).
+        let back = dir.appendingPathComponent("back/new").path
         let unbundled = euca("unbundle", ["-m", out + "/disk.img.manifest.xml", "-d", back, "-k", Self.key("cloud-key.pem")])
         #expect(unbundled.succeeded, "\(unbundled)")
+        #expect(unbundled.stdout == "Wrote \(back)/disk.img\n")
         #expect(Self.sha1(back + "/disk.img") == Self.sha1(image))
     }
 

@@ -152,6 +152,8 @@ struct BundleTransferCommandsTests {
             ("download-bundle", ["-b", "bkt", "-p", "x", "-d", image], env, 2, "-d/--directory: \"\(image)\" is not a directory"),
             ("download-bundle", ["-b", "bkt", "-d", "-"], env, 2, "\"-\" (standard output) takes one bundle"),
             ("download-bundle", ["-b", Self.uniqueBucket("none"), "-p", "x", "-d", dir.path], env, 1, "does not exist"),
+            // A directory made for a download that failed is not left behind.
+            ("download-bundle", ["-b", Self.uniqueBucket("none"), "-p", "x", "-d", dir.path + "/made/here"], env, 1, "does not exist"),
             ("delete-bundle", ["-b", Self.uniqueBucket("none"), "-p", "x"], env, 1, "bucket bt-none-"),
             ("download-and-unbundle", ["-b", "bkt", "-p", "x"], Self.environment(moto).merging(["EC2_PRIVATE_KEY": ""]) { $1 }, 2,
              "missing private key; please supply one with -k"),
@@ -172,6 +174,7 @@ struct BundleTransferCommandsTests {
                 #expect(result.stderr.filter { $0 == "\n" }.count == 1, "one line: \(result)")
             }
         }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/made"), "the directory made for the failed download is gone")
     }
 
     // MARK: - The workflow
@@ -220,7 +223,7 @@ struct BundleTransferCommandsTests {
         let parts = dir.appendingPathComponent("parts").path
         let downloaded = euca("download-bundle", ["-b", "\(bucket)/images/centos", "-p", "disk.img", "-d", parts], env: env)
         #expect(downloaded.succeeded, "\(downloaded)")
-        #expect(downloaded.stdout.isEmpty && downloaded.stderr.isEmpty, "\(downloaded)")
+        #expect(downloaded.stdout == "Wrote manifest \(parts)/disk.img.manifest.xml\n" && downloaded.stderr.isEmpty, "\(downloaded)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: parts).sorted()
             == (partNames + ["disk.img.manifest.xml"]).sorted())
         let back = dir.appendingPathComponent("back").path

@@ -38,9 +38,9 @@ import Testing
         _ = run("euca-authorize", ["web", "-P", "icmp", "-t", "-1:-1"])
         _ = run("euca-authorize", ["db", "--protocol", "udp", "--port-range", "53"])
         let byName = run("euca-authorize", ["db", "-p", "3306", "-o", "web", "-u", moto.accountId])
-        #expect(byName.stdout == "GROUP\tdb\nPERMISSION\tdb\tALLOWS\ttcp\t3306\t3306\tUSER\t\(moto.accountId)\tGRPNAME\tweb\n")
+        #expect(byName.stdout == "GROUP\tdb\nPERMISSION\tdb\tALLOWS\ttcp\t3306\t3306\tUSER\t\(moto.accountId)\tNAME\tweb\n")
         let byId = run("euca-authorize", ["db", "-p", "5432", "--source-group", web])
-        #expect(byId.stdout == "GROUP\tdb\nPERMISSION\tdb\tALLOWS\ttcp\t5432\t5432\tGRPID\t\(web)\n")
+        #expect(byId.stdout == "GROUP\tdb\nPERMISSION\tdb\tALLOWS\ttcp\t5432\t5432\tID\t\(web)\n")
         let groups = run("euca-describe-groups", [])
         expectGolden(groups, "euca-describe-groups")
         // The bug not to copy: a source-group rule grants exactly that group. euca2ools 3.4.1

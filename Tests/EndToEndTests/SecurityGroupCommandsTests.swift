@@ -32,7 +32,7 @@ import Testing
         let fromGroup = euca("euca-authorize", [id, "-p", "-1", "--source-group", source,
                                                 "--source-group-user", try MotoEndpoint.shared.accountId], env: env)
         #expect(fromGroup.succeeded, "\(fromGroup)")
-        #expect(fromGroup.stdout.hasSuffix("ALLOWS\ttcp\t1\t65535\tUSER\t123456789012\tGRPNAME\t\(source)\n"))
+        #expect(fromGroup.stdout.hasSuffix("ALLOWS\ttcp\t1\t65535\tUSER\t123456789012\tNAME\t\(source)\n"))
         let egress = euca("euca-authorize", ["--egress", id, "-P", "udp", "-p", "53", "-s", "10.1.0.0/16"], env: env)
         #expect(egress.succeeded, "\(egress)")
 

@@ -67,9 +67,9 @@ import Testing
          ["GROUP\tweb", "PERMISSION\tweb\tALLOWS\ttcp\t22\t22\tFROM\tCIDR\t10.0.0.0/8",
           "PERMISSION\tweb\tALLOWS\ttcp\t22\t22\tFROM\tCIDR\t10.1.0.0/16"]),
         (Input(group: "db", portRange: "3306", sourceGroup: "web", sourceGroupUser: "123456789012"),
-         ["GROUP\tdb", "PERMISSION\tdb\tALLOWS\ttcp\t3306\t3306\tUSER\t123456789012\tGRPNAME\tweb"]),
+         ["GROUP\tdb", "PERMISSION\tdb\tALLOWS\ttcp\t3306\t3306\tUSER\t123456789012\tNAME\tweb"]),
         (Input(group: "db", portRange: "5432", sourceGroup: "sg-0abc"),
-         ["GROUP\tdb", "PERMISSION\tdb\tALLOWS\ttcp\t5432\t5432\tGRPID\tsg-0abc"]),
+         ["GROUP\tdb", "PERMISSION\tdb\tALLOWS\ttcp\t5432\t5432\tID\tsg-0abc"]),
         (Input(group: "sg-1", egress: true, ipProtocol: "-1"),
          ["GROUP\tsg-1", "PERMISSION\tsg-1\tALLOWS\t-1\t\t\tFROM\tCIDR\t0.0.0.0/0"]),
     ] as [(Input, [String])])

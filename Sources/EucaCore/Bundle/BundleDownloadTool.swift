@@ -11,7 +11,9 @@ import Glibc
 /// part file that exists is a complete, correct part: a re-run after an interruption skips the
 /// parts already there. The manifest is written last. `-d -` writes the bundle's encrypted
 /// stream (the parts, in order, checked the same way) to standard output instead, for
-/// `euca-unbundle-stream`. Like euca2ools 3.4.1 it prints nothing on success.
+/// `euca-unbundle-stream`. Like euca2ools 3.4.1 it prints `Wrote manifest DIR/NAME.manifest.xml`
+/// for each manifest it writes (nothing for `-d -` or `--local-manifest`). A directory it had to
+/// create is removed again when the download fails and leaves it empty.
 public enum BundleDownloadTool {
     public static func run(_ invocation: Invocation) async throws {
         let arguments = invocation.arguments
@@ -22,9 +24,19 @@ public enum BundleDownloadTool {
             guard selection != .all else {
                 throw UsageError("argument -d/--directory: \"-\" (standard output) takes one bundle; choose it with -p or -m")
             }
-        } else {
-            try makeDirectory(directory)
         }
+        let created = directory == "-" ? nil : try CreatedDirectory(directory, option: "-d/--directory")
+        do {
+            try await download(bundles: selection, location: location, to: directory, invocation)
+        } catch {
+            created?.removeIfEmpty()
+            throw error
+        }
+    }
+
+    static func download(bundles selection: BundleSelection, location: BundleLocation, to directory: String,
+                         _ invocation: Invocation) async throws {
+        let arguments = invocation.arguments
         let s3 = try invocation.s3()
         let bundles = try await selection.manifests(s3, location)
         guard !bundles.isEmpty else {
@@ -38,24 +50,10 @@ public enum BundleDownloadTool {
         for bundle in bundles {
             try await download(bundle.manifest, from: s3, location: location, to: directory, mode: mode)
             if let data = bundle.data {
-                try writeFile(data, to: joinPath(directory, (bundle.name as NSString).lastPathComponent))
+                let path = joinPath(directory, (bundle.name as NSString).lastPathComponent)
+                try writeFile(data, to: path)
+                StandardStream.output.writeLine("Wrote manifest \(path)")
             }
-        }
-    }
-
-    /// `-d DIR`: created (with its parents) if missing, as euca2ools 1.x did.
-    static func makeDirectory(_ path: String) throws {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else {
-                throw UsageError("argument -d/--directory: \(quoted(path)) is not a directory")
-            }
-            return
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        } catch {
-            throw BundleError("cannot create the directory \(path): \((error as NSError).localizedDescription)")
         }
     }
 

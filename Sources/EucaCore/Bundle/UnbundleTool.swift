@@ -5,8 +5,9 @@ import Glibc
 
 /// What `euca-unbundle` and `euca-unbundle-stream` do, given their parsed command lines.
 public enum UnbundleTool {
-    /// `euca-unbundle`: parts beside the manifest (or in -s) → image in -d (default .);
-    /// prints `Wrote PATH`.
+    /// `euca-unbundle`: parts beside the manifest (or in -s) → image in -d (default .; created
+    /// when missing, as euca2ools 1.x did and the classic tutorial relies on); prints
+    /// `Wrote PATH`.
     public static func unbundle(_ invocation: Invocation) throws {
         let arguments = invocation.arguments
         let manifestPath = try arguments.required("manifest")
@@ -15,13 +16,19 @@ public enum UnbundleTool {
                  return directory.isEmpty ? "." : directory }()
         let destination = arguments.string("destination").flatMap { $0.isEmpty ? nil : $0 } ?? "."
         try requireDirectory(source, option: "-s/--source")
-        try requireDirectory(destination, option: "-d/--destination")
         let manifest = try readManifest(manifestPath)
         let (keys, _) = try openKeys(manifest, invocation: invocation)
+        let created = try CreatedDirectory(destination, option: "-d/--destination")
         let progress = ProgressReporter(operation: "unbundle", label: "Unbundling image", total: manifest.imageSize,
                                         mode: ProgressOptions.mode(arguments))
-        let result = try Unbundler.unbundle(manifest: manifest, keys: keys, partsDirectory: source,
+        let result: Unbundler.Result
+        do {
+            result = try Unbundler.unbundle(manifest: manifest, keys: keys, partsDirectory: source,
                                             destinationDirectory: destination, progress: progress)
+        } catch {
+            created.removeIfEmpty()
+            throw error
+        }
         StandardStream.output.writeLine("Wrote \(joinPath(destination, result.imageName))")
     }
 

@@ -179,13 +179,13 @@ public struct SecurityGroupRule: Sendable, Equatable {
     }
 
     /// `GROUP name`, then the `PERMISSION` line of the rule sent, as euca2ools prints them:
-    /// `PERMISSION group ALLOWS protocol from to [USER account] [GRPID id | GRPNAME name]
+    /// `PERMISSION group ALLOWS protocol from to [USER account] [NAME name | ID id]
     /// [FROM CIDR range]` — one PERMISSION line per CIDR block.
     public var records: [Record] {
         let base: [String?] = [group, "ALLOWS", ipProtocol, fromPort.map(String.init), toPort.map(String.init)]
         var source: [String?] = []
         if let user = sourceGroupUser, !user.isEmpty { source += ["USER", user] }
-        if let sourceGroup { source += [Self.isGroupId(sourceGroup) ? "GRPID" : "GRPNAME", sourceGroup] }
+        if let sourceGroup { source += [Self.isGroupId(sourceGroup) ? "ID" : "NAME", sourceGroup] }
         var records = [Record("GROUP", group)]
         if cidrs.isEmpty {
             records.append(Record("PERMISSION", fields: base + source))
