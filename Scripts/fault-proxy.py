@@ -90,10 +90,12 @@ Faults ("close": "fin" is an orderly close, "rst" an abortive one via SO_LINGER 
                      without sending the response: the "first response is lost" case.
   delay              {"seconds": S} Wait S seconds, then forward and answer normally. The
                      request is forwarded even if the client gave up meanwhile, as a slow
-                     server would still carry it out.
+                     server would still carry it out; "client_closed" in the log says
+                     whether it did.
   stall_body         {"seconds": S, "after_bytes": 0, "then": "finish"|"close"|"reset"}
                      Forward, send the headers and the first "after_bytes" body bytes,
-                     stall S seconds, then send the rest ("finish") or close.
+                     stall S seconds, then send the rest ("finish") or close;
+                     "client_closed" in the log says whether the client gave up meanwhile.
   truncate           {"keep_bytes": N, "close": "fin"} Forward, send the right
                      Content-Length but only the first N body bytes, close.
   wrong_length       {"extra": N, "close": "fin"} Forward, send the whole body under a
@@ -141,6 +143,9 @@ Every request is recorded, as a JSON object with these fields (null when unknown
                    the body bytes actually sent
   error            what went wrong (the client went away, the upstream failed, ...)
   done             false while the proxy is still working on it (a delay, a stall)
+  client_closed    true if the client closed (or reset) its connection while a delay or
+                   a stall held the response back: the client gave up waiting, which
+                   tests of read timeouts observe instead of timing the client
 
 Requests under /__proxy/ are the control API; they are never forwarded, recorded or
 counted:
@@ -181,6 +186,7 @@ import logging
 import os
 import random
 import re
+import select
 import socket
 import struct
 import sys
@@ -841,6 +847,8 @@ class Proxy:
             "response_bytes": 0,  # body bytes sent to the client
             "error": None,  # what went wrong, if anything did
             "done": False,
+            # The client closed its connection during a delay or stall (it gave up waiting).
+            "client_closed": False,
         }
 
     def record_incomplete(self, request: Request, connection: int, error: Exception) -> None:
@@ -864,6 +872,24 @@ class Proxy:
     def update(self, record: dict, **fields: object) -> None:
         with self.lock:
             record.update(fields)
+
+    def hold(self, conn: socket.socket, record: dict, seconds: float) -> None:
+        """Waits `seconds` (a delay or a stall), and notes in the record whether the client
+        closed its connection meanwhile: that is how a test sees a read timeout fire without
+        timing the client."""
+        deadline = time.monotonic() + seconds
+        readable, _, _ = select.select([conn], [], [], seconds)
+        if not readable:
+            return
+        try:
+            peeked = conn.recv(1, socket.MSG_PEEK)
+        except OSError:  # reset by the client
+            peeked = b""
+        if not peeked:
+            self.update(record, client_closed=True)
+        # Either way there is nothing more to watch for (a client that sent more bytes has
+        # pipelined its next request), and select would return at once from now on.
+        time.sleep(max(0.0, deadline - time.monotonic()))
 
     # -- serving ----------------------------------------------------------------
 
@@ -1075,7 +1101,7 @@ class Proxy:
             raise Closed()
 
         if kind == "delay":
-            time.sleep(fault["seconds"])
+            self.hold(conn, record, fault["seconds"])
             # falls through to forwarding
 
         response = self.forward(request, record)
@@ -1120,7 +1146,7 @@ class Proxy:
             self.update(record, status=response.status, response_bytes=len(first))
             self.send(conn, record, reframed_head(response, len(response.body),
                                                   close=request.wants_close) + first)
-            time.sleep(fault["seconds"])
+            self.hold(conn, record, fault["seconds"])
             then = fault.get("then", "finish")
             if then != "finish":
                 self.update(record, t_done=time.monotonic())

@@ -26,6 +26,9 @@ if ((${#missing[@]})); then
         || { "${sudo_cmd[@]}" apt-get update -q >/dev/null && "${sudo_cmd[@]}" apt-get install -y -q "${missing[@]}" >/dev/null; }
 fi
 
+# Pinned, not minimum, versions: Scripts/moto-endpoint.py's header records what moto 5.2.1
+# checks and gets wrong, and the tests (and make reliability-report) rely on exactly that; a
+# newer moto or SeaweedFS is a change to re-check, not an upgrade to take silently.
 moto_version=5.2.1
 seaweedfs_version=4.48
 if $want_test; then

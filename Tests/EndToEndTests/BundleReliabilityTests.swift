@@ -1,4 +1,3 @@
-@testable import EucaCore
 import Foundation
 import Testing
 
@@ -9,10 +8,10 @@ import Glibc
 /// Bundle upload and download when the cloud fails (issue 5), through the fault proxy in front
 /// of moto (signature checking on): interrupted uploads fail with one line and no manifest, then
 /// resume sending only what is missing; interrupted downloads are retried or fail without
-/// leaving a damaged file; transient faults are ridden out, permanent ones end in bounded time;
-/// a tampered ETag is caught; a region redirect is re-signed, never sent to another host; and
-/// AWS_RETRY_MODE=adaptive slows a whole upload down after throttling. Lines starting with
-/// `FIGURE:` are the measurements quoted in docs/reliability.md.
+/// leaving a damaged file; transient faults are ridden out, permanent ones end after exactly
+/// their attempts; a tampered ETag is caught; a region redirect is re-signed, never sent to
+/// another host; and both retry modes ride out throttling. Durations and rates are not
+/// asserted here: Scripts/reliability-report.py measures them for docs/reliability.md.
 @Suite("Bundle transfers when the cloud fails")
 struct BundleReliabilityTests {
     typealias Bundles = BundleCommandsTests
@@ -108,7 +107,6 @@ struct BundleReliabilityTests {
         let missing = Set(stage.parts).subtracting(afterFailure)
         #expect(Set(puts.dropLast()) == missing && puts.count == missing.count + 1, "\(puts) vs \(missing.sorted())")
         #expect(puts.last == stage.manifestName, "the manifest last")
-        print("FIGURE: upload cut by \(interruption.rawValue) on one part: exit 1 after \(String(format: "%.1f", failed.duration)) s with \(afterFailure.count) of \(stage.parts.count) parts stored and no manifest; the re-run sent \(puts.count) PUTs (\(missing.count) parts + manifest)")
         try Self.expectRoundTrip(moto, stage)
     }
 
@@ -140,15 +138,14 @@ struct BundleReliabilityTests {
         // "Connection: close"; the next request on it must go again on a fresh connection,
         // whole. A request sent without its body would wait for the read timeout (5 s here)
         // and show up in the proxy's log as "incomplete".
-        let started = Date()
         let result = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest, "--read-timeout", "5"],
                           env: Self.environment(moto, s3: proxy.endpoint))
         #expect(result.succeeded && result.stdout == "Uploaded \(stage.bucket)/\(stage.manifestName)\n", "\(result)")
         let all = try proxy.requests().filter { $0.method == "PUT" && $0.key != nil }
         let bodiless = all.filter { $0.fault == "incomplete" }
         let puts = all.filter { $0.fault != "incomplete" }
+        #expect(bodiless.isEmpty, "no request went out without its body: \(bodiless)")
         #expect(puts.count == stage.parts.count + 1 + (interruption.retried ? 1 : 0), "\(puts)")
-        print("FIGURE: upload with the 5th part PUT interrupted once by \(interruption.rawValue): succeeded in \(String(format: "%.1f", Date().timeIntervalSince(started))) s, \(puts.count) PUTs for \(stage.parts.count) parts + manifest\(bodiless.isEmpty ? "" : ", and \(bodiless.count) sent without its body")")
         #expect(puts.last?.key == stage.manifestName)
         try Self.expectRoundTrip(moto, stage)
     }
@@ -188,7 +185,6 @@ struct BundleReliabilityTests {
         let missing = Set(stage.parts).subtracting(afterKill)
         #expect(Set(puts.dropLast()) == missing && puts.count == missing.count + 1 && puts.last == stage.manifestName,
                 "\(puts) vs \(missing.sorted())")
-        print("FIGURE: upload killed (SIGKILL) after \(killAfter) part PUTs were answered: \(afterKill.count) of \(stage.parts.count) parts stored, no manifest; the re-run sent \(puts.count) PUTs (\(missing.count) parts + manifest)")
         try Self.expectRoundTrip(moto, stage)
     }
 
@@ -263,15 +259,13 @@ struct BundleReliabilityTests {
         rules.insert(.init(match: Match(method: "PUT", path: "\\.part\\.").nth(3), fault: .forwardThenDrop), at: 0)
         let proxy = try FaultProxy.start(upstream: moto.endpoint, schedule: rules)
         defer { proxy.stop() }
-        let started = Date()
         let result = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest],
                           env: Self.environment(moto, s3: proxy.endpoint))
-        let seconds = Date().timeIntervalSince(started)
         #expect(result.succeeded && result.stdout == "Uploaded \(stage.bucket)/\(stage.manifestName)\n", "\(result)")
         let puts = try proxy.requests().filter { $0.method == "PUT" && $0.key != nil }
-        let faults = puts.filter { $0.fault != "pass" }.count
         #expect(puts.count == 2 * (stage.parts.count + 1) + 1, "\(puts)")
-        print("FIGURE: upload of \(stage.parts.count) parts with SlowDown once per part, InternalError once on the manifest and one lost response: succeeded in \(String(format: "%.1f", seconds)) s, \(puts.count) PUTs (\(faults) faulted)")
+        #expect(puts.filter { $0.fault != "pass" }.count == stage.parts.count + 2,
+                "a SlowDown per part, the InternalError and the lost response: \(puts)")
         try Self.expectRoundTrip(moto, stage)
     }
 
@@ -294,7 +288,7 @@ struct BundleReliabilityTests {
         }
     }
 
-    @Test("a fault that never ends on one part: one line, exit 1, bounded time, no manifest", arguments: Permanent.allCases)
+    @Test("a fault that never ends on one part: one line, exit 1 after exactly 3 attempts, no manifest", arguments: Permanent.allCases)
     func permanentFaultOnUpload(_ permanent: Permanent) async throws {
         let moto = try MotoEndpoint.shared
         let stage = try Self.stage("perm-\(permanent.rawValue.lowercased())", size: 600_000, partSize: "128K")
@@ -303,14 +297,11 @@ struct BundleReliabilityTests {
             .init(match: .path(Self.partPath(stage.parts[1]), method: "PUT"), fault: permanent.fault),
         ])
         defer { proxy.stop() }
-        let started = Date()
         let result = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest],
                           env: Self.environment(moto, s3: proxy.endpoint))
-        let seconds = Date().timeIntervalSince(started)
         Self.expectOneLineFailure(result, "upload-bundle", containing: permanent.message)
         #expect(try proxy.requests().filter { $0.key == stage.parts[1] }.count == 3, "exactly the 3 attempts")
         #expect(try await !Self.stored(moto, stage.bucket).contains(stage.manifestName))
-        print("FIGURE: \(permanent.rawValue) on every PUT of one part: exit 1 after \(String(format: "%.1f", seconds)) s and 3 attempts, no manifest")
     }
 
     @Test("an ETag that is not the MD5 of what was sent: the part is sent again")
@@ -371,7 +362,6 @@ struct BundleReliabilityTests {
         #expect(stored.contains("disk.img.manifest.xml") && parts > 10, "\(stored.sorted())")
         #expect(most >= 1 && most <= 3, "at most 2 parts waiting and 1 being written, saw \(most)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty, "the bundle is removed")
-        print("FIGURE: bundle-and-upload-image of \(parts) parts with --max-pending-parts 2 and uploads slowed to 0.15 s: at most \(most) part files on disk at once")
 
         // A part that cannot be uploaded: bundling stops, one line, no manifest, nothing left.
         let failing = BundleTransferCommandsTests.uniqueBucket("pipefail")
@@ -508,80 +498,40 @@ struct BundleReliabilityTests {
         try Self.expectOnly([], in: out)
     }
 
-    // MARK: - Adaptive retry mode
+    // MARK: - Retry modes under throttling
 
-    /// Requests per second over `records`, from the first to the last.
-    static func rate(_ records: [ProxyRecord]) -> Double {
-        guard records.count > 1, let first = records.first?.t, let last = records.last?.t, last > first else { return 0 }
-        return Double(records.count - 1) / (last - first)
-    }
-
-    @Test("AWS_RETRY_MODE=adaptive: after SlowDown, the rest of a 60-part upload is spaced out; standard mode is not",
-          .timeLimit(.minutes(3)))
-    func adaptiveModeSlowsTheUploadDown() async throws {
+    /// Both retry modes retry every SlowDown until the part is stored, within the attempts.
+    /// What adaptive mode adds, spacing the requests after throttling, is a rate: the unit
+    /// tests check its algorithm with an injected clock (RetryTests), and
+    /// Scripts/reliability-report.py measures it on this upload for docs/reliability.md.
+    @Test("an upload answered SlowDown 10 times in a row rides it out in standard and adaptive mode",
+          arguments: ["standard", "adaptive"])
+    func throttledUploadInEitherRetryMode(_ mode: String) async throws {
         let moto = try MotoEndpoint.shared
-        let stage = try Self.stage("adaptive", size: 820_000, partSize: "10K")
+        let stage = try Self.stage("throttled-\(mode)", size: 820_000, partSize: "10K")
         defer { stage.remove() }
         #expect(stage.parts.count >= 55, "\(stage.parts.count) parts")
-        let proxy = try FaultProxy.start(upstream: moto.endpoint)
+        // The first 12 part PUTs pass, the next 10 get SlowDown, the rest pass.
+        let proxy = try FaultProxy.start(upstream: moto.endpoint, schedule: [
+            .init(match: .path("\\.part\\.", method: "PUT"), times: 12, label: "before", fault: .pass),
+            .init(match: .path("\\.part\\.", method: "PUT"), times: 10, label: "throttled",
+                  fault: .error(status: 503, code: "SlowDown")),
+        ])
         defer { proxy.stop() }
-        var rates: [String: (before: Double, after: Double)] = [:]
-        for mode in ["standard", "adaptive"] {
-            // The first 12 part PUTs pass, the next 10 get SlowDown, the rest pass.
-            try proxy.reset()
-            try proxy.setSchedule([
-                .init(match: .path("\\.part\\.", method: "PUT"), times: 12, label: "before", fault: .pass),
-                .init(match: .path("\\.part\\.", method: "PUT"), times: 10, label: "throttled",
-                      fault: .error(status: 503, code: "SlowDown")),
-            ])
-            let bucket = stage.bucket + "-" + mode
-            let started = Date()
-            let result = euca("upload-bundle", ["-b", bucket, "-m", stage.manifest, "--max-attempts", "6"],
-                              env: Self.environment(moto, s3: proxy.endpoint, extra: ["AWS_RETRY_MODE": mode]),
-                              timeout: 150)
-            let seconds = Date().timeIntervalSince(started)
-            #expect(result.succeeded, "\(result)")
-            let puts = try proxy.requests().filter { $0.method == "PUT" }.sorted { $0.t < $1.t }
-            guard let firstThrottle = puts.firstIndex(where: { $0.fault == "error" }) else {
-                Issue.record("no request was throttled: \(puts)")
-                continue
-            }
-            // The rate before the first SlowDown, over the 30 requests that follow it (the
-            // spacing the limiter imposes), and from it to the end (which in standard mode is
-            // stretched by the backoff of the last retries rather than by any spacing).
-            let before = Self.rate(Array(puts[..<firstThrottle]))
-            let after = Self.rate(Array(puts[firstThrottle..<min(firstThrottle + 30, puts.count)]))
-            let toEnd = Self.rate(Array(puts[firstThrottle...]))
-            rates[mode] = (before, after)
-            print(String(format: "FIGURE: AWS_RETRY_MODE=%@, one upload of %d parts, 10 PUTs answered SlowDown after the first 12: %.1f requests/s before throttling, %.1f requests/s over the 30 requests from the first SlowDown on, %.1f requests/s from it to the end (%d PUTs in %.1f s)",
-                         mode, stage.parts.count, before, after, toEnd, puts.count, seconds))
-        }
-        let standard = try #require(rates["standard"]), adaptive = try #require(rates["adaptive"])
-        #expect(adaptive.after < standard.after / 2, "adaptive \(adaptive.after) vs standard \(standard.after) requests/s")
-        #expect(adaptive.after < adaptive.before / 3, "adaptive slows down: \(adaptive)")
-    }
-
-    // MARK: - Throughput
-
-    @Test("upload throughput to moto: one request at a time, and in parallel")
-    func uploadThroughput() async throws {
-        let moto = try MotoEndpoint.shared
-        let stage = try Self.stage("speed", size: 48 << 20, partSize: "10M")
-        defer { stage.remove() }
-        let megabytes = Double(try stage.parts.reduce(0) { total, part in
-            total + ((try FileManager.default.attributesOfItem(atPath: stage.dir.path + "/bundle/" + part)[.size] as? Int) ?? 0)
-        }) / 1_048_576
-        for concurrency in ["1", String(S3Transfer.defaultConcurrency)] {
-            let bucket = stage.bucket + "-c" + concurrency
-            let started = Date()
-            let result = euca("upload-bundle", ["-b", bucket, "-m", stage.manifest],
-                              env: Self.environment(moto, s3: moto.endpoint, extra: ["EUCA_UPLOAD_CONCURRENCY": concurrency]),
-                              timeout: 120)
-            let seconds = Date().timeIntervalSince(started)
-            #expect(result.succeeded, "\(result)")
-            print(String(format: "FIGURE: euca-upload-bundle of %.0f MiB (%d parts of 10 MiB) to moto on 127.0.0.1, %@ request%@ at a time: %.1f s, %.1f MiB/s",
-                         megabytes, stage.parts.count, concurrency, concurrency == "1" ? "" : "s", seconds, megabytes / seconds))
-            _ = euca("delete-bundle", ["-b", bucket, "--clear"], env: Self.environment(moto, s3: moto.endpoint))
+        let result = euca("upload-bundle", ["-b", stage.bucket, "-m", stage.manifest, "--max-attempts", "6"],
+                          env: Self.environment(moto, s3: proxy.endpoint, extra: ["AWS_RETRY_MODE": mode]),
+                          timeout: 150)
+        #expect(result.succeeded && result.stdout == "Uploaded \(stage.bucket)/\(stage.manifestName)\n", "\(result)")
+        let puts = try proxy.requests().filter { $0.method == "PUT" && $0.key != nil }
+        let throttled = puts.filter { $0.label == "throttled" }
+        #expect(throttled.count == 10 && throttled.allSatisfy { $0.status == 503 }, "\(throttled)")
+        #expect(puts.count == stage.parts.count + 10 + 1, "every part once, 10 retries, the manifest: \(puts)")
+        let stored = puts.filter { $0.status == 200 }.compactMap(\.key)
+        #expect(stored.sorted() == (stage.parts + [stage.manifestName]).sorted(), "each part stored once, then the manifest")
+        #expect(stored.last == stage.manifestName, "the manifest last")
+        for part in Set(throttled.compactMap(\.key)) {
+            let attempts = puts.filter { $0.key == part }
+            #expect(attempts.last?.status == 200 && attempts.count <= 6, "\(part) retried until stored: \(attempts)")
         }
     }
 }

@@ -147,7 +147,14 @@ import Darwin
         #expect(consoleLines[0] == ids[1])
         #expect(consoleLines[1].hasSuffix("Z"))
         #expect(consoleLines[2].hasPrefix("Linux version"))
-        #expect(euca("get-console-output", ["-r", ids[1]], env: env).stdout.count == console.stdout.count)
+        // moto 5.2.1's console text is a fixed Xen boot log of ten plain-ASCII lines; -r prints
+        // it as it is, after the same two lines. (What -r leaves unescaped is unit-tested with
+        // control characters: InstancePrinterTests, get-console-output-control.xml.)
+        let raw = euca("get-console-output", ["-r", ids[1]], env: env)
+        let rawLines = raw.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(rawLines.first.map(String.init) == ids[1], "\(raw)")
+        #expect(rawLines.dropFirst(2).first?.hasPrefix("Linux version 2.6.16-xenU") == true, "\(raw)")
+        #expect(raw.stdout.contains("\nEnabling fast FPU save and restore... done.\n"), "\(raw)")
         #expect(euca("get-console-output", ["--raw-console-output", ids[1]], env: env).succeeded)
 
         let status = euca("describe-instance-status", [ids[1]], env: env)

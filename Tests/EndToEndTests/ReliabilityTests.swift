@@ -2,7 +2,8 @@ import Foundation
 import Testing
 
 /// How the commands behave when the cloud is failing (issue 5), through the fault proxy in
-/// front of moto: no duplicate launches, no retry storms, bounded time.
+/// front of moto: no duplicate launches, no retry storms. How long they take, and how far
+/// the jitter spreads retries, are measured in docs/reliability.md, not asserted here.
 @Suite struct ReliabilityTests {
     /// The endpoint performs RunInstances but the response never arrives; the command retries
     /// with the same client token, and EC2 (here: moto-endpoint.py's idempotency, see its
@@ -32,11 +33,11 @@ import Testing
         let instances = described.stdout.split(separator: "\n").filter { $0.hasPrefix("INSTANCE\t") }
         #expect(instances.count == 1, "\(described)")
         #expect(instances.first?.split(separator: "\t")[1] == reported.first?.split(separator: "\t")[1])
-        Figures.record("run-instances with its first response lost: exit \(launched.status), \(runRequests.count) RunInstances requests, \(instances.count) instance(s) exist")
     }
 
-    /// Many commands against an endpoint that always fails: each sends at most its attempts,
-    /// with jittered backoff, so they do not retry in lock-step.
+    /// Many commands against an endpoint that always fails: each sends exactly its attempts,
+    /// and no more. (That the backoff is full jitter is RetryTests' to check; how far it
+    /// spreads the retries here is measured by Scripts/reliability-report.py.)
     @Test func concurrentCommandsAgainstAFailingEndpointCannotStormIt() throws {
         let moto = try MotoEndpoint.shared
         let proxy = try FaultProxy.start(upstream: moto.endpoint, schedule: [
@@ -49,26 +50,20 @@ import Testing
         let env = proxied
         let commands = 8
         let results = LockedResults()
-        let started = Date()
         DispatchQueue.concurrentPerform(iterations: commands) { _ in
             results.append(euca("describe-availability-zones", env: env, timeout: 30))
         }
-        let elapsed = Date().timeIntervalSince(started)
         for result in results.all {
             #expect(result.status == 1)
             #expect(result.stderr.hasSuffix("(gave up after 3 attempts)\n"), "\(result)")
         }
         let requests = try proxy.requests().filter { $0.action == "DescribeAvailabilityZones" }
-        #expect(requests.count == commands * 3, "each command sends exactly its 3 attempts")
-        // Full jitter: the retries are spread out, not fired together. The first attempts all
-        // start within process start-up of each other; the retries land anywhere in 0–1 s and
-        // 0–2 s after their failures.
-        let times = requests.map(\.t).sorted()
-        let retries = Array(times.dropFirst(commands))
-        let gaps = zip(retries.dropFirst(), retries).map { $0 - $1 }
-        #expect((retries.last! - retries.first!) > 0.3, "retries spread over \(retries.last! - retries.first!) s")
-        #expect(gaps.filter { $0 < 0.005 }.count < gaps.count / 2, "retries should not arrive in bursts: \(gaps)")
-        Figures.record("\(commands) concurrent commands against an always-503 endpoint: \(requests.count) requests in all (\(commands) × 3 attempts), retries spread over \(Figures.seconds(retries.last! - retries.first!)), all failed within \(Figures.seconds(elapsed))")
+        #expect(requests.count == commands * 3, "each command sends exactly its 3 attempts: \(requests)")
+        // A 503 is a complete response, so each command keeps its one connection: the proxy's
+        // connection numbers tell the commands apart.
+        let perConnection = Dictionary(grouping: requests, by: \.connection).mapValues(\.count)
+        #expect(perConnection.count == commands && perConnection.values.allSatisfy { $0 == 3 },
+                "\(commands) connections of 3 requests each, one per command: \(perConnection)")
     }
 }
 

@@ -3,12 +3,13 @@ import Testing
 @testable import EucaCore
 
 /// Property tests over everything that reads untrusted text: random inputs built from the
-/// tokens that matter to each parser, a fixed seed (so a failure reproduces), and a time budget
-/// (so CI stays bounded). The properties: no crash or trap (a crash fails the whole run), no
-/// hang (the budget), and every rejection is a single-line message.
+/// tokens that matter to each parser, a fixed seed and a fixed number of inputs, so every run
+/// tries exactly the same inputs and a failure reproduces. (A time budget would make the
+/// inputs tried, and so the verdict, depend on the machine's speed.) The properties: no
+/// crash or trap (a crash fails the whole run), no hang, and every rejection is a single-line
+/// message. EUCA_FUZZ_SCALE multiplies the number of inputs for a longer search.
 @Suite struct FuzzTests {
-    static let budget: TimeInterval = Double(ProcessInfo.processInfo.environment["EUCA_FUZZ_SECONDS"] ?? "") ?? 2
-    static let maximumIterations = 200_000
+    static let scale = max(1, Int(ProcessInfo.processInfo.environment["EUCA_FUZZ_SCALE"] ?? "") ?? 1)
 
     /// SplitMix64: small, fast, and the same sequence everywhere for a given seed.
     struct Generator {
@@ -37,19 +38,20 @@ import Testing
         }
     }
 
-    /// Runs `body` with fresh generators until the budget or the iteration cap is reached.
-    static func fuzz(seed: UInt64, _ body: (inout Generator) -> Void) -> Int {
+    /// Runs `body` on `inputs` (times the scale) inputs drawn from one generator seeded with
+    /// `seed`.
+    static func fuzz(seed: UInt64, inputs: Int, _ body: (inout Generator) -> Void) {
         var generator = Generator(state: seed)
-        let deadline = Date().addingTimeInterval(budget)
-        var iterations = 0
-        let started = Date()
-        while iterations < maximumIterations && Date() < deadline {
-            body(&generator)
-            iterations += 1
-        }
-        // Collected into docs/reliability.md by make reliability-report.
-        print(String(format: "FIGURE: fuzz seed %llx: %d inputs in %.1f s, no crash", seed, iterations, Date().timeIntervalSince(started)))
-        return iterations
+        for _ in 0..<(inputs * scale) { body(&generator) }
+    }
+
+    /// How many inputs a parser took and how many it rejected. A fuzz run that only ever
+    /// reaches one of the two has tested half the parser, however many inputs it tried.
+    struct Outcomes: CustomStringConvertible {
+        var accepted = 0
+        var rejected = 0
+        var reachedBoth: Bool { accepted > 0 && rejected > 0 }
+        var description: String { "\(accepted) accepted, \(rejected) rejected" }
     }
 
     static let xmlTokens = ["<", ">", "</", "/>", "a", "b", "Response", "Errors", "Error", "Code", "item",
@@ -58,22 +60,22 @@ import Testing
                             "é", "\u{0}", "<a>", "</a>", "<item>", "</item>", "xmlns=\"u\""]
 
     @Test func xmlReaderNeverCrashes() {
-        var accepted = 0
-        let iterations = Self.fuzz(seed: 0x5EED_0001) { generator in
+        var outcomes = Outcomes()
+        Self.fuzz(seed: 0x5EED_0001, inputs: 100_000) { generator in
             let text = generator.text(Self.xmlTokens, maxTokens: 40)
             do {
                 let root = try XML.parse(text)
-                accepted += 1
+                outcomes.accepted += 1
                 _ = root.items("item")
                 _ = root.first(named: "Code")
             } catch let error as XML.ParseError {
+                outcomes.rejected += 1
                 #expect(!error.description.contains("\n"), "\(error)")
             } catch {
                 Issue.record("unexpected error type: \(error)")
             }
         }
-        #expect(iterations > 1000)
-        _ = accepted
+        #expect(outcomes.reachedBoth, "well-formed and malformed documents both: \(outcomes)")
     }
 
     @Test func xmlReaderSurvivesMutatedResponses() throws {
@@ -81,7 +83,8 @@ import Testing
         <?xml version="1.0" encoding="UTF-8"?>
         <DescribeInstancesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><reservationSet><item><reservationId>r-1</reservationId><instancesSet><item><instanceId>i-1</instanceId><tagSet><item><key>a&amp;b</key><value><![CDATA[x]]></value></item></tagSet></item></instancesSet></item></reservationSet></DescribeInstancesResponse>
         """.utf8)
-        let iterations = Self.fuzz(seed: 0x5EED_0002) { generator in
+        var outcomes = Outcomes()
+        Self.fuzz(seed: 0x5EED_0002, inputs: 15_000) { generator in
             var bytes = original
             for _ in 0..<(1 + generator.below(6)) {
                 switch generator.below(4) {
@@ -92,10 +95,10 @@ import Testing
                 }
                 if bytes.isEmpty { break }
             }
-            _ = try? XML.parse(Data(bytes))
+            if (try? XML.parse(Data(bytes))) != nil { outcomes.accepted += 1 } else { outcomes.rejected += 1 }
             _ = ServiceError.from(HTTPResponse(status: 500, body: Data(bytes)), host: "h").description
         }
-        #expect(iterations > 1000)
+        #expect(outcomes.reachedBoth, "mutations that still parse and ones that do not: \(outcomes)")
     }
 
     static let iniTokens = ["[", "]", "region ", "user ", "global", "=", ":", " ", "\t", "\n", "\r\n", "#", ";",
@@ -103,9 +106,14 @@ import Testing
                             "false", "maybe", "AWSAccessKeyId", "AWSSecretKey", "é"]
 
     @Test func configFilesNeverCrashTheResolver() {
-        let iterations = Self.fuzz(seed: 0x5EED_0003) { generator in
+        var files = Outcomes(), resolutions = Outcomes()
+        Self.fuzz(seed: 0x5EED_0003, inputs: 20_000) { generator in
             let text = generator.text(Self.iniTokens, maxTokens: 30)
-            guard let file = try? IniFile(path: "fuzz.ini", text: text) else { return }
+            guard let file = try? IniFile(path: "fuzz.ini", text: text) else {
+                files.rejected += 1
+                return
+            }
+            files.accepted += 1
             let (_, arguments) = (try? ArgumentParser(Self.command).parse(
                 generator.below(2) == 0 ? [] : ["--region", generator.text(["a", "@", "b", "us-east-1", ":"], maxTokens: 4)]))
                 ?? (.run, ParsedArguments())
@@ -114,15 +122,18 @@ import Testing
                                           credentialFile: file, service: .ec2)
             do {
                 let settings = try resolver.resolve()
+                resolutions.accepted += 1
                 _ = try? settings.requireCredentials()
                 _ = settings.debugLines()
             } catch let error as ConfigError {
+                resolutions.rejected += 1
                 #expect(!error.message.contains("\n"), "\(error.message)")
             } catch {
                 Issue.record("unexpected error type: \(error)")
             }
         }
-        #expect(iterations > 500)
+        #expect(files.reachedBoth, "files that parse and files that do not: \(files)")
+        #expect(resolutions.reachedBoth, "parsed files that resolve and ones that are rejected: \(resolutions)")
     }
 
     static let command = Command(
@@ -147,31 +158,38 @@ import Testing
                                  "-h", "--help", "--version", "i-1", "", " ", "é", "\n", "--debug"]
 
     @Test func argumentParserNeverCrashes() {
-        let iterations = Self.fuzz(seed: 0x5EED_0004) { generator in
+        var outcomes = Outcomes()
+        Self.fuzz(seed: 0x5EED_0004, inputs: 20_000) { generator in
             let words = (0..<generator.below(10)).map { _ in
                 generator.below(8) == 0 ? generator.text(Self.argumentTokens, maxTokens: 3) : generator.pick(Self.argumentTokens)
             }
             do {
                 let (_, parsed) = try ArgumentParser(Self.command).parse(words)
+                outcomes.accepted += 1
                 _ = ArgumentParser.parameters(for: Self.command, parsed)
             } catch let error as UsageError {
+                outcomes.rejected += 1
                 #expect(!error.message.contains("\n"), "\(words) → \(error.message)")
             } catch {
                 Issue.record("unexpected error type: \(error)")
             }
         }
-        #expect(iterations > 1000)
+        #expect(outcomes.reachedBoth, "command lines that parse and ones that are rejected: \(outcomes)")
     }
 
     @Test func percentAndFormDecodingNeverCrash() {
         let tokens = ["%", "%2", "%20", "%zz", "%E1%88%B4", "%ff", "+", "=", "&", "a", "é", "\u{0}"]
-        let iterations = Self.fuzz(seed: 0x5EED_0005) { generator in
+        // "accepted": decoding changed the text (an escape or a '+' was decoded);
+        // "rejected": it was left as it was.
+        var outcomes = Outcomes()
+        Self.fuzz(seed: 0x5EED_0005, inputs: 100_000) { generator in
             let text = generator.text(tokens)
             let decoded = PercentEncoding.decode(text, plusIsSpace: true)
+            if decoded == text { outcomes.rejected += 1 } else { outcomes.accepted += 1 }
             // Encoding then decoding is the identity on any decoded text.
             #expect(PercentEncoding.decode(PercentEncoding.encode(decoded)) == decoded)
             _ = FormEncoding.decode(text)
         }
-        #expect(iterations > 1000)
+        #expect(outcomes.reachedBoth, "texts that decoding changes and ones it leaves alone: \(outcomes)")
     }
 }

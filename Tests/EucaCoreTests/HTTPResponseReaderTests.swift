@@ -117,16 +117,20 @@ import Testing
     @Test func fuzzedResponsesNeverCrash() {
         var limits = HTTPResponseLimits()
         limits.maxBodyBytes = 1 << 16
-        _ = FuzzTests.fuzz(seed: 0x5EED_4711) { generator in
+        var outcomes = FuzzTests.Outcomes()
+        FuzzTests.fuzz(seed: 0x5EED_4711, inputs: 20_000) { generator in
             let text = generator.text(Self.tokens, maxTokens: 30)
             let piece = 1 + generator.below(16)
             let method = generator.below(5) == 0 ? "HEAD" : "GET"
             do {
                 let result = try Self.read(text, method: method, piece: piece, limits: limits)
+                outcomes.accepted += 1
                 #expect(result.response.body.count <= text.utf8.count)
             } catch {
+                outcomes.rejected += 1
                 #expect(!"\(error)".contains("\n") || "\(error)".count < 300)
             }
         }
+        #expect(outcomes.reachedBoth, "inputs read as a response and inputs refused: \(outcomes)")
     }
 }

@@ -386,6 +386,9 @@ struct ProxyRecord: Decodable, Sendable, CustomStringConvertible {
     let responseBytes: Int
     let error: String?
     let done: Bool
+    /// The client closed its connection while a delay or stall held the response back,
+    /// i.e. it gave up waiting (a read timeout fired).
+    let clientClosed: Bool
 
     static let decoder: JSONDecoder = {
         let decoder = JSONDecoder()
