@@ -894,9 +894,15 @@ class Proxy:
     # -- serving ----------------------------------------------------------------
 
     def serve(self, listener: socket.socket) -> None:
+        # Python runs signal handlers on the main thread between bytecodes: a SIGTERM that
+        # lands just before this thread enters accept() would wait for the next connection.
+        # Waking up twice a second bounds that wait.
+        listener.settimeout(0.5)
         while True:
             try:
                 conn, _ = listener.accept()
+            except socket.timeout:
+                continue
             except OSError as e:
                 if e.errno in (errno.EMFILE, errno.ENFILE):
                     time.sleep(0.1)

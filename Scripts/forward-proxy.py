@@ -29,7 +29,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main  # noqa: E402
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main, wait_forever  # noqa: E402
 
 # Hop-by-hop headers (RFC 9110 7.6.1) and the framing the proxy redoes itself.
 HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "proxy-authorization", "te",
@@ -179,7 +179,7 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=proxy.serve_forever, name="proxy", daemon=True).start()
     json_out.write(json.dumps({"endpoint": f"http://127.0.0.1:{port}", "port": port}) + "\n")
     json_out.flush()
-    threading.Event().wait()
+    wait_forever()
     return 0
 
 

@@ -98,3 +98,12 @@ def reserve_stdout_for_json() -> io.TextIOWrapper:
     os.dup2(2, 1)
     sys.stdout = sys.stderr
     return os.fdopen(json_fd, "w", encoding="utf-8")
+
+
+def wait_forever() -> None:
+    """Park the main thread until a stop condition calls os._exit. Python runs signal handlers
+    on the main thread between bytecodes, so a SIGTERM that lands just before a blocking call
+    (accept, a lock, a long sleep) waits until that call returns: short sleeps bound the wait."""
+    while True:
+        time.sleep(0.5)
+

@@ -26,7 +26,7 @@ import sys
 import threading
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main  # noqa: E402
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main, wait_forever  # noqa: E402
 
 LENGTH_BODY = b"length body"
 CHUNKS = [b"chunked body", b", in three", b" pieces"]
@@ -119,7 +119,7 @@ def main(argv: list[str]) -> int:
     threading.Thread(target=server.serve_forever, name="server", daemon=True).start()
     json_out.write(json.dumps({"port": server.server_address[1]}) + "\n")
     json_out.flush()
-    threading.Event().wait()
+    wait_forever()
     return 0
 
 

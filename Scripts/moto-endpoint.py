@@ -109,7 +109,7 @@ import urllib.parse
 import urllib.request
 
 # Scripts/ is on sys.path when a script there runs.
-from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main, terminate
+from helper_lifetime import install_stop_conditions, reserve_stdout_for_json, run_main, terminate, wait_forever
 
 REGION = "us-east-1"
 USER_NAME = "euca-e2e"
@@ -474,10 +474,8 @@ def main(argv: list[str]) -> int:
     }) + "\n")
     json_out.flush()
 
-    # Serve until one of the stop conditions calls os._exit. A signal interrupts the
-    # sleep and its handler runs on this (main) thread.
-    while True:
-        time.sleep(3600)
+    # Serve until one of the stop conditions calls os._exit.
+    wait_forever()
 
 
 if __name__ == "__main__":
